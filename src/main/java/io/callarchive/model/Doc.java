@@ -1,0 +1,94 @@
+package io.callarchive.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A JSON document under construction, addressed by dotted paths ({@code put("call.id", x)} builds
+ * {@code {"call":{"id":x}}}). Not thread-safe: one stage works on a document at a time.
+ */
+public final class Doc {
+  private final Map<String, Object> root;
+
+  public Doc() {
+    this(new LinkedHashMap<>());
+  }
+
+  public Doc(Map<String, Object> root) {
+    this.root = root;
+  }
+
+  /** Sets a value at a dotted path; a null or empty-string value is ignored so absent stays absent. */
+  public Doc put(String path, Object value) {
+    if (value == null || (value instanceof String s && s.isEmpty())) return this;
+    Map<String, Object> node = root;
+    int start = 0;
+    int dot;
+    while ((dot = path.indexOf('.', start)) >= 0) {
+      node = child(node, path.substring(start, dot));
+      start = dot + 1;
+    }
+    node.put(path.substring(start), value);
+    return this;
+  }
+
+  /** Sets a value only when the path is still absent. */
+  public Doc putIfAbsent(String path, Object value) {
+    if (get(path) == null) put(path, value);
+    return this;
+  }
+
+  /** Appends to a multi-valued field, keeping order and dropping duplicates. */
+  @SuppressWarnings("unchecked")
+  public Doc add(String path, Object value) {
+    if (value == null) return this;
+    Object existing = get(path);
+    List<Object> list;
+    if (existing instanceof List<?> l) {
+      list = (List<Object>) l;
+    } else {
+      list = new ArrayList<>();
+      if (existing != null) list.add(existing);
+      put(path, list);
+    }
+    if (!list.contains(value)) list.add(value);
+    return this;
+  }
+
+  public Object get(String path) {
+    Object node = root;
+    int start = 0;
+    while (true) {
+      if (!(node instanceof Map<?, ?> m)) return null;
+      int dot = path.indexOf('.', start);
+      if (dot < 0) return m.get(path.substring(start));
+      node = m.get(path.substring(start, dot));
+      start = dot + 1;
+    }
+  }
+
+  public String getString(String path) {
+    Object v = get(path);
+    return v == null ? null : v.toString();
+  }
+
+  public Map<String, Object> asMap() {
+    return root;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> child(Map<String, Object> node, String key) {
+    Object existing = node.get(key);
+    if (existing instanceof Map<?, ?> m) return (Map<String, Object>) m;
+    Map<String, Object> created = new LinkedHashMap<>();
+    node.put(key, created);
+    return created;
+  }
+
+  @Override
+  public String toString() {
+    return root.toString();
+  }
+}

@@ -1,0 +1,45 @@
+package io.callarchive.parse;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** Byte to text decoding that never loses input silently (event-sources §0.3). */
+public final class Text {
+  private Text() {}
+
+  /** A decoded string and whether bytes had to be replaced because they were not valid UTF-8. */
+  public record Decoded(String text, boolean lossy) {}
+
+  private static final ThreadLocal<CharsetDecoder> STRICT =
+      ThreadLocal.withInitial(
+          () ->
+              StandardCharsets.UTF_8
+                  .newDecoder()
+                  .onMalformedInput(CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(CodingErrorAction.REPORT));
+
+  public static Decoded decode(byte[] bytes, int off, int len) {
+    boolean ascii = true;
+    for (int i = off; i < off + len; i++) {
+      if (bytes[i] < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return new Decoded(new String(bytes, off, len, StandardCharsets.ISO_8859_1), false);
+    try {
+      CharBuffer cb = STRICT.get().reset().decode(ByteBuffer.wrap(bytes, off, len));
+      return new Decoded(cb.toString(), false);
+    } catch (CharacterCodingException e) {
+      return new Decoded(new String(bytes, off, len, StandardCharsets.UTF_8), true);
+    }
+  }
+
+  public static Decoded decode(byte[] bytes) {
+    return decode(bytes, 0, bytes.length);
+  }
+}

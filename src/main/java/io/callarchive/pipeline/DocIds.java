@@ -1,0 +1,50 @@
+package io.callarchive.pipeline;
+
+import io.callarchive.model.IndexType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+
+/**
+ * Deterministic document ids and monthly index names, so that importing the same input twice changes nothing.
+ * An event that carries its own time is identified by its content alone (the same event in a renamed or rotated
+ * file is still the same event); an event without one also by its byte position in its source, since two
+ * identical untimed blocks are two events. See docs/decisions/0002-document-identity.md.
+ */
+public final class DocIds {
+  private static final DateTimeFormatter MONTH =
+      DateTimeFormatter.ofPattern("yyyy.MM").withZone(ZoneOffset.UTC);
+
+  private DocIds() {}
+
+  public static String indexName(IndexType type, Instant timestamp) {
+    return IndexType.PREFIX + type.typeName() + "-" + MONTH.format(timestamp);
+  }
+
+  /** An id from the given parts: 128 bits of SHA-256, hex encoded. */
+  public static String of(Object... parts) {
+    MessageDigest md = sha256();
+    for (Object p : parts) {
+      if (p instanceof byte[] b) {
+        md.update(b);
+      } else {
+        md.update(String.valueOf(p).getBytes(StandardCharsets.UTF_8));
+      }
+      md.update((byte) 0x1f);
+    }
+    byte[] d = md.digest();
+    return HexFormat.of().formatHex(d, 0, 16);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+}

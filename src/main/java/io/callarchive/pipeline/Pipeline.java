@@ -1,0 +1,119 @@
+package io.callarchive.pipeline;
+
+import io.callarchive.model.Doc;
+import io.callarchive.model.IndexDoc;
+import io.callarchive.model.IndexType;
+import io.callarchive.model.Parsed;
+import io.callarchive.model.Provenance;
+import io.callarchive.parse.EventFormat;
+import io.callarchive.parse.Text;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The one path every input takes, batch or live: parsed piece → normalised document → enrichers → sink.
+ * Malformed pieces become dead letters here, with their bytes, provenance and reason (house style rule 3).
+ * Not thread-safe: use one pipeline per source thread; the counters may be read from any thread.
+ */
+public final class Pipeline {
+  private final List<Enricher> enrichers;
+  private final DocSink sink;
+  private final Clock clock;
+
+  public final LongAdder events = new LongAdder();
+  public final LongAdder skipped = new LongAdder();
+  public final LongAdder malformed = new LongAdder();
+  public final LongAdder derived = new LongAdder();
+
+  public Pipeline(List<Enricher> enrichers, DocSink sink, Clock clock) {
+    this.enrichers = List.copyOf(enrichers);
+    this.sink = sink;
+    this.clock = clock;
+  }
+
+  public void accept(Parsed piece, EventFormat format, SourceContext ctx) {
+    switch (piece) {
+      case Parsed.Event e -> {
+        events.increment();
+        IndexDoc doc = normalise(e, format, ctx);
+        for (Enricher en : enrichers) {
+          en.enrich(doc, d -> {
+            derived.increment();
+            sink.accept(d);
+          });
+        }
+        sink.accept(doc);
+      }
+      case Parsed.Skipped s -> skipped.increment();
+      case Parsed.Malformed m -> {
+        malformed.increment();
+        sink.accept(deadLetter(m.raw(), m.provenance(), "parse", m.reason(), format.dataset()));
+      }
+    }
+  }
+
+  /** Builds the events-index document: the common fields, the raw key/values, and the format's own fields. */
+  public IndexDoc normalise(Parsed.Event e, EventFormat format, SourceContext ctx) {
+    Instant ts = e.time() != null ? e.time() : ctx.fallbackTime();
+    Doc doc = new Doc();
+    doc.put("@timestamp", ts.toString());
+    doc.put("event.dataset", format.dataset());
+    doc.put("event.action", e.action());
+    doc.put("event.kind", "event");
+    doc.put("event.outcome", "unknown");
+    doc.put("event.ingested", clock.instant().toString());
+    doc.put("event.timestamp_origin", e.time() != null ? "source" : "fallback");
+    doc.put("event.timestamp_precision", e.timePrecision());
+    format.normalise(e, doc);
+    String observer = ctx.observerName();
+    if (observer == null) observer = observerFrom(e.fields());
+    doc.put("observer.name", observer);
+    if (!ctx.labels().isEmpty()) doc.put("labels", new java.util.LinkedHashMap<String, Object>(ctx.labels()));
+    doc.put(format.rawField(), e.fields());
+    Text.Decoded text = Text.decode(e.raw());
+    doc.put("event.original", text.text());
+    if (text.lossy()) doc.put("event.original_base64", Base64.getEncoder().encodeToString(e.raw()));
+    doc.put("log.file.path", e.provenance().origin());
+    doc.put("log.offset", e.provenance().offset());
+    String id =
+        e.time() != null
+            ? DocIds.of(format.dataset(), observer, e.raw())
+            : DocIds.of(format.dataset(), observer, e.raw(), e.provenance().offset());
+    return new IndexDoc(IndexType.EVENTS, id, ts, doc, e.raw(), e.provenance());
+  }
+
+  /** A dead letter: the input as text (invalid UTF-8 escaped and also kept in base64), where, and why. */
+  public IndexDoc deadLetter(byte[] raw, Provenance p, String stage, String reason, String dataset) {
+    Instant now = clock.instant();
+    Doc doc = new Doc();
+    doc.put("@timestamp", now.toString());
+    doc.put("event.kind", "pipeline_error");
+    doc.put("event.dataset", dataset);
+    doc.put("event.ingested", now.toString());
+    doc.put("error.type", stage);
+    doc.put("error.message", reason);
+    doc.put("log.file.path", p.origin());
+    doc.put("log.offset", p.offset());
+    Text.Decoded text = Text.decode(raw);
+    doc.put("event.original", text.text());
+    if (text.lossy()) doc.put("event.original_base64", Base64.getEncoder().encodeToString(raw));
+    String id = DocIds.of("deadletter", stage, p.origin(), p.offset(), raw);
+    return new IndexDoc(IndexType.DEADLETTER, id, now, doc, raw, p);
+  }
+
+  private static String observerFrom(Map<String, Object> fields) {
+    for (String k : new String[] {"SystemName", "FreeSWITCH-Switchname", "asterisk_id", "Media-Server"}) {
+      Object v = fields.get(k);
+      if (v instanceof String s && !s.isBlank()) return s.strip();
+    }
+    return null;
+  }
+
+  public DocSink sink() {
+    return sink;
+  }
+}

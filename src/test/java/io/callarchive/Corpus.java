@@ -1,0 +1,35 @@
+package io.callarchive;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The shared event corpus beside the checkout ({@code ../shared/corpus}); tests read it in place. */
+public final class Corpus {
+  private Corpus() {}
+
+  public static Path shared() {
+    String prop = System.getProperty("callarchive.shared");
+    Path p = prop != null ? Path.of(prop) : Path.of("..", "shared");
+    if (!Files.isDirectory(p.resolve("corpus"))) {
+      throw new IllegalStateException("the shared corpus is missing: expected " + p.toAbsolutePath() + "/corpus");
+    }
+    return p;
+  }
+
+  public static Path dir(String name) {
+    return shared().resolve("corpus").resolve(name);
+  }
+
+  /** Every regular file of a corpus folder, sorted by name. */
+  public static List<Path> files(String name) {
+    try (Stream<Path> s = Files.list(dir(name))) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
