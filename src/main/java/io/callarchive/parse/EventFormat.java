@@ -30,4 +30,12 @@ public interface EventFormat {
    * from a parsed event. The pipeline has already set the fields every format shares.
    */
   void normalise(Parsed.Event event, Doc doc);
+
+  /**
+   * The identity of an event when its bytes are not it: e.g. a ccs event delivered once per domain is one event
+   * whose copies differ in the domain field. Null (the default) identifies an event by its raw bytes.
+   */
+  default String identity(Parsed.Event event) {
+    return null;
+  }
 }

@@ -79,8 +79,11 @@ public final class Pipeline {
     if (text.lossy()) doc.put("event.original_base64", Base64.getEncoder().encodeToString(e.raw()));
     doc.put("log.file.path", e.provenance().origin());
     doc.put("log.offset", e.provenance().offset());
+    String identity = format.identity(e);
     String id =
-        e.time() != null
+        identity != null
+            ? DocIds.of(format.dataset(), observer, identity)
+            : e.time() != null
             ? DocIds.of(format.dataset(), observer, e.raw())
             : DocIds.of(format.dataset(), observer, e.raw(), e.provenance().offset());
     return new IndexDoc(IndexType.EVENTS, id, ts, doc, e.raw(), e.provenance());
