@@ -46,6 +46,7 @@ public final class AmiReader implements EventReader {
   private boolean oversize;
   private Parsed pendingOut;
   private boolean carryLine;
+  private final ByteArrayOutputStream pendingBlank = new ByteArrayOutputStream();
 
   public AmiReader(InputStream in, String origin) {
     this.in = in;
@@ -78,6 +79,18 @@ public final class AmiReader implements EventReader {
       }
 
       if (followsMode) {
+        // Legacy command output runs to --END COMMAND--; captures that lost it resume at a message head
+        // after a blank line, which command output does not produce at the start of a line.
+        if (blank) {
+          pendingBlank.write(b, 0, lines.length());
+          continue;
+        }
+        if (pendingBlank.size() > 0 && headKey(b, contentLen, 0) != null) {
+          followsMode = false;
+          carryLine = true;
+          return emit(false);
+        }
+        appendPendingBlank();
         appendLine(b, lines.length(), contentLen);
         if (startsWith(b, contentLen, "--END COMMAND--")) followsMode = false;
         continue;
@@ -93,7 +106,8 @@ public final class AmiReader implements EventReader {
         return new Parsed.Skipped("banner", raw, new Provenance(origin, lines.offset(), raw.length));
       }
 
-      String head = headKey(b, contentLen);
+      int skip = gapMarkerLength(b, contentLen);
+      String head = headKey(b, contentLen, skip);
       if (head != null && blockHasHead) {
         // A new message without the blank line in between: close the current block, keep this line.
         carryLine = true;
@@ -104,8 +118,8 @@ public final class AmiReader implements EventReader {
         blockHasHead = true;
         if (head.equals("response") && valueEquals(b, contentLen, "Follows")) followsMode = true;
       }
-      appendLine(b, lines.length(), contentLen);
-      lastLineUnterminated = !lines.terminated();
+      appendLine(b, lines.length(), contentLen, skip);
+      lastLineUnterminated = !lines.terminated() && indexOf(b, skip, contentLen, (byte) ':') < 0;
       if (block.size() > MAX_BLOCK) oversize = true;
     }
   }
@@ -121,9 +135,20 @@ public final class AmiReader implements EventReader {
     }
   }
 
+  private void appendPendingBlank() {
+    if (pendingBlank.size() == 0) return;
+    // Blank lines inside command output belong to it.
+    block.write(pendingBlank.toByteArray(), 0, pendingBlank.size());
+    pendingBlank.reset();
+  }
+
   private void appendLine(byte[] b, int len, int contentLen) {
+    appendLine(b, len, contentLen, 0);
+  }
+
+  private void appendLine(byte[] b, int len, int contentLen, int skip) {
     if (block.size() <= MAX_BLOCK) {
-      lineSpans.add(new int[] {block.size(), contentLen});
+      lineSpans.add(new int[] {block.size() + skip, contentLen - skip});
       block.write(b, 0, len);
     } else {
       // Past the block limit only the raw bytes are kept, for the dead letter.
@@ -139,13 +164,14 @@ public final class AmiReader implements EventReader {
     boolean truncated = atEof && lastLineUnterminated;
     boolean unfinishedCommand = atEof && followsMode;
     blockOffset = -1;
+    pendingBlank.reset();
     followsMode = false;
     blockHasHead = false;
     if (wasOversize) {
       return new Parsed.Malformed("block larger than " + MAX_BLOCK + " bytes or line longer than " + MAX_LINE, raw, prov);
     }
     if (truncated) {
-      return new Parsed.Malformed("truncated block: input ends in the middle of a line", raw, prov);
+      return new Parsed.Malformed("truncated block: input ends in the middle of a key", raw, prov);
     }
     if (unfinishedCommand) {
       return new Parsed.Malformed("truncated command output: no --END COMMAND-- before end of input", raw, prov);
@@ -258,11 +284,28 @@ public final class AmiReader implements EventReader {
     return null;
   }
 
-  private static String headKey(byte[] b, int len) {
-    if (startsWithIgnoreCase(b, len, "Event:")) return "event";
-    if (startsWithIgnoreCase(b, len, "Response:")) return "response";
-    if (startsWithIgnoreCase(b, len, "Action:")) return "action";
+  private static String headKey(byte[] b, int len, int from) {
+    if (startsWithIgnoreCase(b, from, len, "Event:")) return "event";
+    if (startsWithIgnoreCase(b, from, len, "Response:")) return "response";
+    if (startsWithIgnoreCase(b, from, len, "Action:")) return "action";
     return null;
+  }
+
+  /**
+   * Length of a capture tool's gap notice at the start of a line, e.g. {@code [218 bytes missing in capture
+   * file]Event: Newexten}: bytes before it were lost, the line itself is intact.
+   */
+  static int gapMarkerLength(byte[] b, int len) {
+    if (len < 3 || b[0] != '[' || b[1] < '0' || b[1] > '9') return 0;
+    int close = indexOf(b, 0, Math.min(len, 80), (byte) ']');
+    if (close < 0) return 0;
+    String inside = new String(b, 1, close - 1, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return inside.matches("\\d+ bytes missing in capture file") ? close + 1 : 0;
+  }
+
+  private static int indexOf(byte[] b, int from, int to, byte c) {
+    for (int i = from; i < to; i++) if (b[i] == c) return i;
+    return -1;
   }
 
   private static boolean valueEquals(byte[] b, int len, String expected) {
@@ -278,10 +321,10 @@ public final class AmiReader implements EventReader {
     return true;
   }
 
-  private static boolean startsWithIgnoreCase(byte[] b, int len, String prefix) {
-    if (len < prefix.length()) return false;
+  private static boolean startsWithIgnoreCase(byte[] b, int from, int len, String prefix) {
+    if (len - from < prefix.length()) return false;
     for (int i = 0; i < prefix.length(); i++) {
-      if (Character.toLowerCase((char) (b[i] & 0xff)) != Character.toLowerCase(prefix.charAt(i))) return false;
+      if (Character.toLowerCase((char) (b[from + i] & 0xff)) != Character.toLowerCase(prefix.charAt(i))) return false;
     }
     return true;
   }

@@ -1,0 +1,62 @@
+package io.callarchive.cli;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.callarchive.imports.ImportOptions;
+import io.callarchive.imports.ImportRun;
+import io.callarchive.imports.ImportSummary;
+import io.callarchive.index.EsConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the local Elasticsearch, install the templates, import the demo captures of ingest/samples/,",
+      "and print what was imported and where to query it."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Mixin ConnectionOptions connection = new ConnectionOptions();
+  @Spec CommandSpec spec;
+
+  @Option(names = "--samples", paramLabel = "DIR", description = "Folder of demo captures (default: ingest/samples of the project).")
+  Path samples;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = samples != null ? samples : defaultSamples();
+    EsConnection conn = connection.connect();
+    ImportSummary summary;
+    try (ElasticsearchClient client = conn.client()) {
+      summary = ImportRun.run(client, List.of(dir), new ImportOptions(null, "demo-pbx", Map.of("source", "demo"), "mtime"), null);
+      client.indices().refresh(r -> r.index("callarchive-*"));
+      var out = spec.commandLine().getOut();
+      summary.print(out);
+      long count = client.count(r -> r.index("callarchive-events")).count();
+      out.println();
+      out.println("The demo events are searchable: " + count + " in callarchive-events.");
+      out.println("  curl '" + conn.url() + "/callarchive-events/_count'");
+      out.println("  curl '" + conn.url() + "/callarchive-events/_search?q=event.action:Hangup&pretty'");
+      out.println("Stop the local node with: callarchive es stop");
+    }
+    return summary.failedFiles() > 0 ? Main.FAILURE : Main.OK;
+  }
+
+  private static Path defaultSamples() {
+    String project = System.getProperty("callarchive.project");
+    Path base = project != null ? Path.of(project) : Path.of("");
+    Path p = base.resolve("ingest").resolve("samples");
+    if (!Files.isDirectory(p)) {
+      throw new IllegalStateException("demo captures not found at " + p.toAbsolutePath() + "; give --samples DIR");
+    }
+    return p;
+  }
+}

@@ -1,0 +1,13 @@
+package io.callarchive.enrich;
+
+import io.callarchive.pipeline.Enricher;
+import java.util.List;
+
+/** The registry of enrichers, applied in this order to every normalised event. */
+public final class Enrichers {
+  private Enrichers() {}
+
+  public static List<Enricher> standard() {
+    return List.of();
+  }
+}

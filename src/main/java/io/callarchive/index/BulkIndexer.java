@@ -1,0 +1,243 @@
+package io.callarchive.index;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
+import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
+import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import io.callarchive.model.Doc;
+import io.callarchive.model.IndexDoc;
+import io.callarchive.model.IndexType;
+import io.callarchive.pipeline.DocIds;
+import io.callarchive.pipeline.DocSink;
+import io.callarchive.parse.Text;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes documents with the client's {@link BulkIngester}, as {@code create} operations on deterministic ids so
+ * that a document already present is counted, not written twice. Failures are sorted on the structured error
+ * (house style rule 4): rejections (429) and unavailable shards are retried with jittered exponential backoff;
+ * a request that fails as a whole (node down, connection reset) is retried item by item the same way; mapping
+ * and parse errors send the document to the dead-letter index at once, since they would fail again.
+ *
+ * <p>{@link #accept} may block when the ingester has its maximum of requests in flight (back-pressure).
+ * {@link #flush} returns when every accepted document is indexed, found present or dead-lettered, and throws
+ * when Elasticsearch stayed unreachable longer than the retry budget. Thread-safe.
+ */
+public final class BulkIndexer implements DocSink {
+  private static final Logger log = LoggerFactory.getLogger(BulkIndexer.class);
+
+  private final BulkIngester<IndexDoc> ingester;
+  private final ScheduledExecutorService retryScheduler;
+  private final Duration retryBudget;
+  private final AtomicLong outstanding = new AtomicLong();
+  private final AtomicReference<Instant> failingSince = new AtomicReference<>();
+  private final AtomicReference<String> lastFailure = new AtomicReference<>();
+  private final java.util.concurrent.ConcurrentHashMap<IndexDoc, Integer> attempts =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  public final LongAdder indexed = new LongAdder();
+  public final LongAdder alreadyPresent = new LongAdder();
+  public final LongAdder deadLettered = new LongAdder();
+  public final LongAdder retries = new LongAdder();
+  public final LongAdder lost = new LongAdder();
+  private final LongAdder[] indexedByType = new LongAdder[IndexType.values().length];
+  private final LongAdder[] presentByType = new LongAdder[IndexType.values().length];
+
+  public BulkIndexer(ElasticsearchClient client, int maxOperations, Duration retryBudget) {
+    for (int i = 0; i < indexedByType.length; i++) {
+      indexedByType[i] = new LongAdder();
+      presentByType[i] = new LongAdder();
+    }
+    this.retryBudget = retryBudget;
+    this.retryScheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bulk-retry");
+              t.setDaemon(true);
+              return t;
+            });
+    this.ingester =
+        BulkIngester.of(
+            b ->
+                b.client(client)
+                    .maxOperations(maxOperations)
+                    .maxSize(8L << 20)
+                    .maxConcurrentRequests(2)
+                    .flushInterval(1, TimeUnit.SECONDS)
+                    .listener(new Listener()));
+  }
+
+  public BulkIndexer(ElasticsearchClient client) {
+    this(client, 2000, Duration.ofMinutes(10));
+  }
+
+  @Override
+  public void accept(IndexDoc doc) {
+    outstanding.incrementAndGet();
+    submit(doc);
+  }
+
+  private void submit(IndexDoc doc) {
+    String index = DocIds.indexName(doc.type(), doc.timestamp());
+    BulkOperation op =
+        BulkOperation.of(o -> o.create(c -> c.index(index).id(doc.id()).document(doc.doc().asMap())));
+    ingester.add(op, doc);
+  }
+
+  @Override
+  public void flush() {
+    ingester.flush();
+    while (outstanding.get() > 0) {
+      Instant since = failingSince.get();
+      if (since != null && Duration.between(since, Instant.now()).compareTo(retryBudget) > 0) {
+        throw new IndexingUnavailableException(
+            "Elasticsearch has refused or failed bulk requests for more than " + retryBudget.toMinutes()
+                + " minutes (last error: " + lastFailure.get() + "); " + outstanding.get()
+                + " documents were not written. Nothing is marked complete: run the import again when the"
+                + " cluster is back.");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for bulk requests", e);
+      }
+      ingester.flush();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      flush();
+    } finally {
+      ingester.close();
+      retryScheduler.shutdownNow();
+    }
+  }
+
+  public long indexed(IndexType type) {
+    return indexedByType[type.ordinal()].sum();
+  }
+
+  public long alreadyPresent(IndexType type) {
+    return presentByType[type.ordinal()].sum();
+  }
+
+  private void done(IndexDoc doc) {
+    attempts.remove(doc);
+    outstanding.decrementAndGet();
+  }
+
+  private void retryLater(IndexDoc doc, String why) {
+    retries.increment();
+    failingSince.compareAndSet(null, Instant.now());
+    lastFailure.set(why);
+    int n = attempts.merge(doc, 1, Integer::sum);
+    long capMs = Math.min(30_000, 250L << Math.min(n, 7));
+    long delay = capMs / 2 + ThreadLocalRandom.current().nextLong(capMs / 2 + 1);
+    if (n == 1 || n % 20 == 0) log.warn("Bulk write failed ({}); retrying in {} ms", why, delay);
+    retryScheduler.schedule(() -> submit(doc), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void deadLetter(IndexDoc doc, ErrorCause error) {
+    if (doc.type() == IndexType.DEADLETTER) {
+      // A dead letter that cannot be written is the one thing we cannot archive: say so loudly.
+      lost.increment();
+      log.error("Could not write dead letter {} from {}: {}", doc.id(), doc.provenance(), error.reason());
+      done(doc);
+      return;
+    }
+    Instant now = Instant.now();
+    Doc dl = new Doc();
+    dl.put("@timestamp", now.toString());
+    dl.put("event.kind", "pipeline_error");
+    dl.put("event.dataset", doc.doc().getString("event.dataset"));
+    dl.put("event.action", doc.doc().getString("event.action"));
+    dl.put("event.ingested", now.toString());
+    dl.put("error.type", "index:" + error.type());
+    dl.put("error.message", "could not index into " + doc.type().typeName() + ": " + error.reason());
+    dl.put("log.file.path", doc.provenance().origin());
+    dl.put("log.offset", doc.provenance().offset());
+    Text.Decoded text = Text.decode(doc.raw());
+    dl.put("event.original", text.text());
+    if (text.lossy()) dl.put("event.original_base64", Base64.getEncoder().encodeToString(doc.raw()));
+    String id = DocIds.of("deadletter", "index", doc.type(), doc.id());
+    IndexDoc letter = new IndexDoc(IndexType.DEADLETTER, id, now, dl, doc.raw(), doc.provenance());
+    deadLettered.increment();
+    outstanding.incrementAndGet();
+    done(doc);
+    submit(letter);
+  }
+
+  /** Failures worth retrying: the cluster is busy or a shard is not ready; anything else would fail again. */
+  static boolean retryable(int status, ErrorCause error) {
+    if (status == 429 || status == 503 || status == 502 || status == 504) return true;
+    if (error == null) return false;
+    return switch (error.type()) {
+      case "es_rejected_execution_exception", "cluster_block_exception", "unavailable_shards_exception",
+          "no_shard_available_action_exception", "circuit_breaking_exception" -> true;
+      default -> false;
+    };
+  }
+
+  private final class Listener implements BulkListener<IndexDoc> {
+    @Override
+    public void beforeBulk(long executionId, BulkRequest request, List<IndexDoc> contexts) {}
+
+    @Override
+    public void afterBulk(long executionId, BulkRequest request, List<IndexDoc> contexts, BulkResponse response) {
+      boolean anyRetry = false;
+      List<BulkResponseItem> items = response.items();
+      for (int i = 0; i < items.size(); i++) {
+        BulkResponseItem item = items.get(i);
+        IndexDoc doc = contexts.get(i);
+        int status = item.status();
+        if (item.error() == null && status < 300) {
+          indexed.increment();
+          indexedByType[doc.type().ordinal()].increment();
+          done(doc);
+        } else if (status == 409) {
+          alreadyPresent.increment();
+          presentByType[doc.type().ordinal()].increment();
+          done(doc);
+        } else if (retryable(status, item.error())) {
+          anyRetry = true;
+          retryLater(doc, status + " " + (item.error() != null ? item.error().type() : ""));
+        } else {
+          deadLetter(doc, item.error() != null ? item.error() : ErrorCause.of(e -> e.type("http_" + status).reason("status " + status)));
+        }
+      }
+      if (!anyRetry) failingSince.set(null);
+    }
+
+    @Override
+    public void afterBulk(long executionId, BulkRequest request, List<IndexDoc> contexts, Throwable failure) {
+      String why = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+      for (IndexDoc doc : contexts) retryLater(doc, why);
+    }
+  }
+
+  /** Elasticsearch stayed unusable for longer than the retry budget. */
+  public static final class IndexingUnavailableException extends RuntimeException {
+    public IndexingUnavailableException(String message) {
+      super(message);
+    }
+  }
+}
