@@ -1,0 +1,165 @@
+package io.callarchive.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.mapping.Property;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.callarchive.Corpus;
+import io.callarchive.cli.Main;
+import io.callarchive.imports.ImportOptions;
+import io.callarchive.imports.ImportRun;
+import io.callarchive.imports.ImportSummary;
+import io.callarchive.model.IndexType;
+import io.callarchive.model.Parsed;
+import io.callarchive.parse.Readers;
+import io.callarchive.parse.ami.AmiFormat;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImportIT {
+  private static final Path TEMPLATES = Path.of(System.getProperty("callarchive.project"), "index-templates");
+  private ElasticsearchClient es;
+
+  @BeforeEach
+  void emptyArchive() throws Exception {
+    es = TestCluster.client();
+    TestCluster.wipe();
+  }
+
+  private ImportSummary importPaths(List<Path> paths) throws Exception {
+    ImportSummary s = ImportRun.run(es, paths, ImportOptions.defaults(), TEMPLATES);
+    es.indices().refresh(r -> r.index("callarchive-*"));
+    return s;
+  }
+
+  private long count(String index) throws Exception {
+    return es.count(r -> r.index(index)).count();
+  }
+
+  private Map<String, Long> countsOfEveryType() throws Exception {
+    Map<String, Long> counts = new TreeMap<>();
+    for (IndexType t : IndexType.values()) counts.put(t.alias(), count(t.alias()));
+    return counts;
+  }
+
+  @Test
+  void importIndexesExactlyTheEventsOfACaptureByAction() throws Exception {
+    Path file = Corpus.dir("asterisk-ami").resolve("goami2__call-stream_crlf-reconstructed.txt");
+    List<Parsed.Event> expected = Readers.events(Readers.readAll(new AmiFormat(), file));
+    ImportSummary s = importPaths(List.of(file));
+    assertEquals(expected.size(), s.eventsRead());
+    assertEquals(expected.size(), count("callarchive-events"));
+    Map<String, Long> expectedByAction = new TreeMap<>();
+    for (Parsed.Event e : expected) expectedByAction.merge(e.action(), 1L, Long::sum);
+    Map<String, Long> indexedByAction = new TreeMap<>();
+    SearchResponse<Void> r =
+        es.search(q -> q.index("callarchive-events").size(0)
+            .aggregations("a", a -> a.terms(t -> t.field("event.action").size(200))), Void.class);
+    r.aggregations().get("a").sterms().buckets().array().forEach(b -> indexedByAction.put(b.key().stringValue(), b.docCount()));
+    assertEquals(expectedByAction, indexedByAction);
+  }
+
+  @Test
+  void eventFieldsAreMappedWithTheirTypesAndTheOriginalIsVerbatim() throws Exception {
+    Path file = Corpus.dir("asterisk-ami").resolve("goami2__call-stream_crlf-reconstructed.txt");
+    importPaths(List.of(file));
+    var hits = es.search(q -> q.index("callarchive-events").size(1)
+        .query(qq -> qq.term(t -> t.field("event.action").value("Hangup"))), JsonNode.class).hits().hits();
+    assertEquals(1, hits.size() > 0 ? 1 : 0, "a Hangup was indexed");
+    JsonNode doc = hits.get(0).source();
+    String original = doc.path("event").path("original").asText();
+    String content = Files.readString(file, StandardCharsets.UTF_8);
+    long offset = doc.path("log").path("offset").asLong();
+    assertEquals(content.substring((int) offset, (int) offset + original.length()), original);
+    assertTrue(original.startsWith("Event: Hangup"), original);
+    assertEquals("asterisk.ami", doc.path("event").path("dataset").asText());
+    assertTrue(doc.path("call").path("id").asText().length() > 0);
+    assertTrue(doc.path("ami").has("Cause"), "raw keys are kept");
+
+    String index = hits.get(0).index();
+    Map<String, Property> props = es.indices().getMapping(m -> m.index(index)).get(index).mappings().properties();
+    assertEquals("flattened", props.get("ami")._kind().jsonValue());
+    assertEquals("date", props.get("@timestamp")._kind().jsonValue());
+    // The raw keys are searchable through the flattened object.
+    long byRawKey = es.count(c -> c.index("callarchive-events")
+        .query(q -> q.term(t -> t.field("ami.Cause").value("16")))).count();
+    assertTrue(byRawKey > 0);
+  }
+
+  @Test
+  void importingTheSameCaptureTwiceChangesNoIndex(@TempDir Path tmp) throws Exception {
+    Path corpus = Corpus.dir("asterisk-ami");
+    importPaths(List.of(corpus));
+    Map<String, Long> first = countsOfEveryType();
+    assertTrue(first.get("callarchive-events") > 1000, first.toString());
+    ImportSummary again = importPaths(List.of(corpus));
+    assertEquals(first, countsOfEveryType());
+    assertEquals(0, again.indexed());
+    assertEquals(again.eventsRead(), again.alreadyPresent());
+
+    // The same bytes gzipped and under another name are still the same events.
+    Path gz = tmp.resolve("renamed.log.gz");
+    Path one = corpus.resolve("goami2__call-stream_crlf-reconstructed.txt");
+    try (var out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(Files.readAllBytes(one));
+    }
+    ImportSummary gzipped = importPaths(List.of(gz));
+    assertTrue(gzipped.eventsRead() > 0);
+    assertEquals(0, gzipped.indexed());
+    assertEquals(first, countsOfEveryType());
+  }
+
+  @Test
+  void corruptedBlockGoesToDeadletterWithOffsetAndTheRestIsIndexed(@TempDir Path tmp) throws Exception {
+    String good1 = "Event: Newchannel\r\nTimestamp: 1763805600.100000\r\nUniqueid: 1.1\r\nLinkedid: 1.1\r\n\r\n";
+    byte[] bad = "Privilege: call,all\r\n\u0001\u0002garbage\u00ff\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    String good2 = "Event: Hangup\r\nTimestamp: 1763805660.200000\r\nUniqueid: 1.1\r\nLinkedid: 1.1\r\nCause: 16\r\n\r\n";
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write(good1.getBytes(StandardCharsets.UTF_8));
+    bytes.write(bad);
+    bytes.write(good2.getBytes(StandardCharsets.UTF_8));
+    Path file = tmp.resolve("corrupted-ami.log");
+    Files.write(file, bytes.toByteArray());
+
+    ImportSummary s = importPaths(List.of(file));
+    assertEquals(2, s.eventsRead());
+    assertEquals(1, s.malformed());
+    assertEquals(2, count("callarchive-events"));
+    var letters = es.search(q -> q.index("callarchive-deadletter"), JsonNode.class).hits().hits();
+    assertEquals(1, letters.size());
+    JsonNode dl = letters.get(0).source();
+    assertEquals(good1.length(), dl.path("log").path("offset").asLong());
+    assertEquals(file.toString(), dl.path("log").path("file").path("path").asText());
+    assertTrue(dl.path("error").path("message").asText().contains("header"), dl.toString());
+    assertTrue(dl.path("event").path("original").asText().contains("garbage"));
+    assertTrue(dl.path("event").has("original_base64"), "invalid UTF-8 keeps the exact bytes too");
+
+    // Exit code: 0 without --strict, 1 with it; the second run adds nothing.
+    String[] base = {"import", "--es-url", TestCluster.url(), file.toString()};
+    assertEquals(Main.OK, Main.run(base));
+    String[] strict = {"import", "--es-url", TestCluster.url(), "--strict", file.toString()};
+    assertEquals(Main.DEAD_LETTERS, Main.run(strict));
+    es.indices().refresh(r -> r.index("callarchive-*"));
+    assertEquals(1, count("callarchive-deadletter"));
+    assertEquals(2, count("callarchive-events"));
+  }
+
+  @Test
+  void cliSetupAndImportExitCodes(@TempDir Path tmp) throws Exception {
+    assertEquals(Main.OK, Main.run("setup", "--es-url", TestCluster.url()));
+    assertEquals(Main.FAILURE, Main.run("import", "--es-url", TestCluster.url(), tmp.resolve("missing.log").toString()));
+    assertEquals(Main.FAILURE, Main.run("import", "--es-url", TestCluster.url(), "--time-from", "yesterday", tmp.toString()));
+  }
+}
