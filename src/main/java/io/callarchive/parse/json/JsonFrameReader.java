@@ -138,9 +138,11 @@ public final class JsonFrameReader implements AutoCloseable {
     boolean escape = false;
     int i = pos;
     String failure = null;
+    boolean oversize = false;
     while (true) {
       if (i - pos >= maxObject) {
         failure = "JSON value larger than " + maxObject + " bytes";
+        oversize = true;
         break;
       }
       if (!ensure(i + 1)) {
@@ -177,12 +179,13 @@ public final class JsonFrameReader implements AutoCloseable {
     }
     int cut = resyncPoint(pos + 1, end);
     if (cut > 0) return bad(cut, failure + "; resynchronised on the next line starting with '{'");
-    if (failure.startsWith("JSON value larger")) {
+    if (oversize) {
+      // the rest of the value is discarded in bounded pieces, never re-framed: a nested object inside it must
+      // not surface as an event
       oversizeSkip = true;
       skipDepth = depth;
       skipInString = inString;
       skipEscape = escape;
-      return bad(end, failure);
     }
     return bad(end, failure);
   }
