@@ -46,9 +46,9 @@ public final class CcsFormat implements EventFormat {
   private static final String[] WRAPPERS = {"data", "payload", "args"};
 
   private static final Pattern CCS_TYPE =
-      Pattern.compile(
-          "\"(?:type|event|eventtype|name)\"\\s*:\\s*\"(?:call|connection|seance)_[a-z_]+\"",
-          Pattern.CASE_INSENSITIVE);
+      // keys in any case (§5.3), the event names in lower case as documented (§5.1): Kazoo's upper-case
+      // CALL_SECURE in a {"name":..,"args":..} envelope must not look like ccs
+      Pattern.compile("\"(?i:type|event|eventtype|name)\"\\s*:\\s*\"(?:call|connection|seance)_[a-z_]+\"");
 
   @Override
   public String name() {
@@ -145,8 +145,7 @@ public final class CcsFormat implements EventFormat {
   @Override
   public String identity(Parsed.Event event) {
     Map<String, Object> f = event.fields();
-    String id = text(f.get("id"));
-    if (id == null) id = text(ci(f, "id"));
+    String id = text(ci(f, "id"));
     if (id != null) return "id:" + id;
     String type = event.action().toLowerCase(Locale.ROOT);
     String entity =

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  */
 public final class KazooFormat implements EventFormat {
 
-  private static final Pattern ENVELOPE = Pattern.compile("\"name\"\\s*:\\s*\"[^\"]*\"\\s*,\\s*\"args\"\\s*:");
+  /** The blackhole envelope (§4.2); Kazoo event names are upper case ({@code CHANNEL_CREATE}). */
+  private static final Pattern ENVELOPE = Pattern.compile("\"name\"\\s*:\\s*\"[A-Z][A-Z0-9_]*\"\\s*,\\s*\"args\"\\s*:");
 
   @Override
   public String name() {

@@ -285,6 +285,11 @@ class CcsFormatTest {
     byte[] flat = utf8("{\"event\":\"connection_create\",\"connection_id\":\"n\"}");
     assertTrue(CCS.detect(flat, flat.length));
     assertEquals("ccs", Formats.standard().detect(flat, flat.length).orElseThrow().name());
+    byte[] wrapped = utf8("{\"name\": \"seance_delete\", \"args\": {\"seance_id\": \"s-8\"}}");
+    assertEquals("ccs", Formats.standard().detect(wrapped, wrapped.length).orElseThrow().name());
+    byte[] kazoo = utf8("{\"name\": \"CALL_SECURE\", \"args\": {\"Call-ID\": \"x\", \"Msg-ID\": \"1\"}}");
+    assertFalse(CCS.detect(kazoo, kazoo.length), "Kazoo's CALL_SECURE is not ccs");
+    assertEquals("kazoo", Formats.standard().detect(kazoo, kazoo.length).orElseThrow().name());
     for (String folder : List.of("asterisk-ari", "kazoo-amqp")) {
       for (Path f : Corpus.files(folder)) {
         byte[] head = Files.readAllBytes(f);

@@ -14,7 +14,6 @@ import io.callarchive.model.Parsed;
 import io.callarchive.parse.EventFormat;
 import io.callarchive.parse.EventReader;
 import io.callarchive.parse.Readers;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.util.List;
@@ -267,9 +266,5 @@ class JsonFrameReaderTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) out.writeBytes(p);
     return out.toByteArray();
-  }
-
-  static InputStream stream(byte[] b) {
-    return new ByteArrayInputStream(b);
   }
 }
