@@ -1,6 +1,9 @@
 package io.callarchive.parse;
 
 import io.callarchive.parse.ami.AmiFormat;
+import io.callarchive.parse.ari.AriFormat;
+import io.callarchive.parse.ccs.CcsFormat;
+import io.callarchive.parse.kazoo.KazooFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,7 @@ public final class Formats {
 
   /** Every format callarchive knows. */
   public static Formats standard() {
-    return new Formats(List.of(new AmiFormat()));
+    return new Formats(List.of(new AmiFormat(), new AriFormat(), new KazooFormat(), new CcsFormat()));
   }
 
   public Optional<EventFormat> byName(String name) {

@@ -1,0 +1,202 @@
+package io.callarchive.parse.kazoo;
+
+import static io.callarchive.parse.json.JsonValues.integer;
+import static io.callarchive.parse.json.JsonValues.map;
+import static io.callarchive.parse.json.JsonValues.text;
+
+import io.callarchive.model.Doc;
+import io.callarchive.model.Parsed;
+import io.callarchive.model.Provenance;
+import io.callarchive.parse.EventFormat;
+import io.callarchive.parse.EventReader;
+import io.callarchive.parse.json.JsonEventReader;
+import io.callarchive.parse.json.JsonTimes;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Kazoo / 2600Hz AMQP payloads (event-sources §4): flat {@code Header-Case} JSON objects, also found wrapped in the
+ * websocket envelopes {@code {"name":..,"args":{..}}} and {@code {"action":"event",..,"data":{..}}} (§4.2), and
+ * the crossbar webhook payloads derived from them (snake_case keys, {@code hook_event}). Besides call events the
+ * same bus carries notification, dialplan and resource messages; they are archived too, under their
+ * {@code Event-Name}. Stateless and thread-safe.
+ */
+public final class KazooFormat implements EventFormat {
+
+  /** The blackhole envelope (§4.2); Kazoo event names are upper case ({@code CHANNEL_CREATE}). */
+  private static final Pattern ENVELOPE = Pattern.compile("\"name\"\\s*:\\s*\"[A-Z][A-Z0-9_]*\"\\s*,\\s*\"args\"\\s*:");
+
+  @Override
+  public String name() {
+    return "kazoo";
+  }
+
+  @Override
+  public String dataset() {
+    return "kazoo.amqp";
+  }
+
+  @Override
+  public String rawField() {
+    return "kazoo";
+  }
+
+  /**
+   * Kazoo's API messages carry default headers that FreeSWITCH's own JSON events lack ({@code Msg-ID},
+   * {@code App-Name}, {@code Event-Category}, §4.2), while a FreeSWITCH event always names its core
+   * ({@code Core-UUID}, {@code FreeSWITCH-Hostname}, §3.4): both have {@code Event-Name}, so that alone decides
+   * nothing.
+   */
+  @Override
+  public boolean detect(byte[] head, int length) {
+    String s = new String(head, 0, length, StandardCharsets.UTF_8);
+    String t = s.stripLeading();
+    if (!t.startsWith("{") && !t.startsWith("[")) return false;
+    if (s.contains("\"Core-UUID\"") || s.contains("\"FreeSWITCH-Hostname\"")) return false;
+    if (ENVELOPE.matcher(s).find()) return true;
+    if (s.contains("\"hook_event\"") && s.contains("\"call_id\"")) return true;
+    boolean eventName = s.contains("\"Event-Name\"");
+    boolean marker =
+        s.contains("\"Msg-ID\"") || s.contains("\"App-Name\"") || s.contains("\"Event-Category\"")
+            || (s.contains("\"Call-ID\"") && s.contains("\"Custom-Channel-Vars\""));
+    return eventName ? marker : s.contains("\"Call-ID\"") && s.contains("\"Custom-Channel-Vars\"");
+  }
+
+  @Override
+  public EventReader open(InputStream in, String origin) {
+    return new JsonEventReader(in, origin, KazooFormat::interpret);
+  }
+
+  static Parsed interpret(Map<String, Object> o, boolean lossy, byte[] raw, Provenance p) {
+    Map<String, Object> payload;
+    Object name;
+    if (o.containsKey("Event-Name")) {
+      payload = o;
+      name = o.get("Event-Name");
+    } else if (map(o.get("args")) != null) {
+      payload = map(o.get("args"));
+      name = payload.containsKey("Event-Name") ? payload.get("Event-Name") : o.get("name");
+    } else if (map(o.get("data")) != null && (o.containsKey("name") || o.containsKey("routing_key"))) {
+      payload = map(o.get("data"));
+      name = payload.containsKey("Event-Name") ? payload.get("Event-Name") : o.get("name");
+    } else if (o.containsKey("hook_event")) {
+      payload = o;
+      name = o.get("hook_event");
+    } else {
+      return new Parsed.Skipped("JSON object without Event-Name is not a Kazoo message", raw, p);
+    }
+    String action = name instanceof String s ? s.strip() : null;
+    if (action == null || action.isEmpty()) {
+      return new Parsed.Malformed("Kazoo message whose event name is not a non-empty string", raw, p);
+    }
+    JsonTimes.Stamp ts = timeOf(payload);
+    return new Parsed.Event(
+        action, payload, ts == null ? null : ts.time(), ts == null ? null : ts.precision(), lossy, raw, p);
+  }
+
+  /**
+   * {@code Timestamp} is Gregorian seconds (§4.4); notifications use {@code Event-Timestamp}, webhooks
+   * {@code timestamp}, all recognised by magnitude (§0.2). When {@code Msg-ID} is a 16-digit Unix microsecond
+   * stamp within a second of it (ecallmgr 4.x sets it from FreeSWITCH's {@code Event-Date-Timestamp}), it gives
+   * the same instant with microseconds.
+   */
+  static JsonTimes.Stamp timeOf(Map<String, Object> f) {
+    JsonTimes.Stamp ts = null;
+    for (String k : new String[] {"Timestamp", "Event-Timestamp"}) {
+      ts = JsonTimes.parse(get(f, k));
+      if (ts != null) break;
+    }
+    if (ts == null) return null;
+    String msgId = text(f.get("Msg-ID"));
+    if (msgId != null && msgId.length() == 16 && msgId.chars().allMatch(Character::isDigit)) {
+      JsonTimes.Stamp us = JsonTimes.fromNumber(msgId);
+      if (us != null && Duration.between(ts.time(), us.time()).abs().compareTo(Duration.ofSeconds(1)) <= 0) {
+        return us;
+      }
+    }
+    return ts;
+  }
+
+  @Override
+  public void normalise(Parsed.Event event, Doc doc) {
+    Map<String, Object> f = event.fields();
+    String leg = text(get(f, "Call-ID"));
+    Map<String, Object> ccv = map(get(f, "Custom-Channel-Vars"));
+    // Session key (§4.5): Bridge-ID groups an A-leg with the legs it bridged to, and ecallmgr itself falls back
+    // to the leg's own id, so the key stays the same across all events of a leg even where the variable is not
+    // set yet (CHANNEL_CREATE). Call-Interaction-ID is the wider interaction but is missing on early events;
+    // it is kept beside for the correlator.
+    String bridgeId = text(get(ccv, "Bridge-ID"));
+    doc.put("call.id", bridgeId != null ? bridgeId : leg);
+    doc.put("call.interaction_id", text(get(ccv, "Call-Interaction-ID")));
+    doc.put("channel.id", leg);
+    doc.put("channel.name", text(get(f, "Channel-Name")));
+    doc.put("channel.state", text(get(f, "Channel-State")));
+    String other = text(get(f, "Other-Leg-Call-ID"));
+    doc.put("channel.peer_id", other != null ? other : text(get(f, "Bridge-B-Unique-ID")));
+    doc.put("caller.number", text(get(f, "Caller-ID-Number")));
+    doc.put("caller.name", text(get(f, "Caller-ID-Name")));
+    String calleeNum = text(get(f, "Callee-ID-Number"));
+    if (calleeNum == null) calleeNum = text(get(f, "Other-Leg-Destination-Number"));
+    if (calleeNum == null) calleeNum = userPart(text(get(f, "Request"))); // the dialled URI (§4.3)
+    doc.put("callee.number", calleeNum);
+    doc.put("callee.name", text(get(f, "Callee-ID-Name")));
+    doc.put("call.direction", text(get(f, "Call-Direction")));
+    doc.put("hangup.cause.name", text(get(f, "Hangup-Cause")));
+    String code = text(get(f, "Hangup-Code"));
+    if (code != null && code.startsWith("sip:")) {
+      Long sip = integer(code.substring(4));
+      if (sip != null && sip >= 100 && sip <= 699) doc.put("hangup.sip_code", sip); // RFC 3261 §7.2
+    }
+
+    String category = text(get(f, "Event-Category"));
+    String a = event.action().toUpperCase(Locale.ROOT);
+    boolean callish =
+        category == null
+            ? f.containsKey("hook_event") || leg != null
+            : category.equals("call_event") || category.equals("dialplan") || category.equals("resource")
+                || category.equals("callflow");
+    if (callish) {
+      doc.put("event.category", List.of("session"));
+      doc.put(
+          "event.type",
+          List.of(
+              switch (a) {
+                case "CHANNEL_CREATE" -> "start";
+                case "CHANNEL_DESTROY" -> "end";
+                default -> "info";
+              }));
+    }
+  }
+
+  /**
+   * A header by its AMQP name ({@code Call-ID}), also found under its webhook spelling ({@code call_id}): the
+   * crossbar webhooks rename every key to lower snake case.
+   */
+  static Object get(Map<String, Object> f, String key) {
+    if (f == null) return null;
+    Object v = f.get(key);
+    if (v != null) return v;
+    String snake = key.toLowerCase(Locale.ROOT).replace('-', '_');
+    v = f.get(snake);
+    if (v != null) return v;
+    for (Map.Entry<String, Object> e : f.entrySet()) {
+      if (e.getKey().toLowerCase(Locale.ROOT).replace('-', '_').equals(snake)) return e.getValue();
+    }
+    return null;
+  }
+
+  private static String userPart(String uri) {
+    if (uri == null) return null;
+    String u = uri.startsWith("sip:") ? uri.substring(4) : uri;
+    int at = u.indexOf('@');
+    String user = at < 0 ? u : u.substring(0, at);
+    return user.isBlank() ? null : user;
+  }
+
+}
