@@ -2,7 +2,8 @@ package io.callarchive.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.callarchive.imports.ImportOptions;
-import io.callarchive.imports.ImportRun;
+import io.callarchive.batch.BatchImport;
+import io.callarchive.batch.JobDatabase;
 import io.callarchive.imports.ImportSummary;
 import io.callarchive.index.EsConnection;
 import java.nio.file.Files;
@@ -35,8 +36,10 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = samples != null ? samples : defaultSamples();
     EsConnection conn = connection.connect();
     ImportSummary summary;
-    try (ElasticsearchClient client = conn.client()) {
-      summary = ImportRun.run(client, List.of(dir), new ImportOptions(null, "demo-pbx", Map.of("source", "demo"), "mtime"), null);
+    try (ElasticsearchClient client = conn.client();
+        JobDatabase db = JobDatabase.embedded(connection.local.settings().home())) {
+      summary = BatchImport.run(client, db, List.of(dir), new ImportOptions(null, "demo-pbx", Map.of("source", "demo"), "mtime"),
+          null, BatchImport.Settings.defaults());
       client.indices().refresh(r -> r.index("callarchive-*"));
       var out = spec.commandLine().getOut();
       summary.print(out);

@@ -1,15 +1,29 @@
 package io.callarchive.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.callarchive.batch.BatchImport;
+import io.callarchive.batch.JobDatabase;
+import io.callarchive.batch.Progress;
 import io.callarchive.imports.ImportOptions;
-import io.callarchive.imports.ImportRun;
 import io.callarchive.imports.ImportSummary;
 import io.callarchive.index.EsConnection;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,20 +35,37 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Import event captures and log files into Elasticsearch. PATH may be a file, a .gz file or a folder",
-      "(read recursively). The format of each file is detected from its first bytes unless --format is given.",
-      "Every event is kept verbatim in event.original; a piece that cannot be parsed goes to",
-      "callarchive-deadletter with its bytes, file, byte offset and reason, and the rest carries on.",
-      "Importing the same file again adds nothing: documents have deterministic ids."
+      "Import event captures and log files into Elasticsearch, exactly once. PATH may be a file, a .gz file or a",
+      "folder (read recursively); --dir with --pattern picks up new and rotated logs. The format of each file is",
+      "detected from its first bytes unless --format is given.",
+      "",
+      "Each file is a Spring Batch job recorded in the job repository (--job-db): content already imported",
+      "completely is skipped, whatever its name (rotation is recognised by content); a log that grew imports only",
+      "what was added; an import that was killed or lost Elasticsearch resumes from its last committed chunk when",
+      "run again. A piece that cannot be parsed goes to callarchive-deadletter with its bytes, file, byte offset",
+      "and reason, and the rest carries on.",
+      "",
+      "Exit codes: 0 done; 1 something was dead-lettered and --strict was given; 2 a file failed (run again to resume)."
     })
 final class ImportCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection = new ConnectionOptions();
+  @Mixin JobDbOptions jobDb = new JobDbOptions();
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders to import.")
-  List<Path> paths;
+  @Parameters(arity = "0..*", paramLabel = "PATH", description = "Files or folders to import.")
+  List<Path> paths = new ArrayList<>();
 
-  @Option(names = "--format", paramLabel = "NAME", description = "Force the format: ami (more formats come with the parsers issue).")
+  @Option(names = "--dir", paramLabel = "DIR", description = "Import the files of DIR (recursively) whose name matches --pattern; repeatable.")
+  List<Path> dirs = new ArrayList<>();
+
+  @Option(
+      names = "--pattern",
+      paramLabel = "GLOB",
+      defaultValue = "*",
+      description = "File-name pattern for --dir, e.g. 'ami*.log*' (default: every file). Files run oldest first.")
+  String pattern;
+
+  @Option(names = "--format", paramLabel = "NAME", description = "Force the format: ami, ari, freeswitch, kazoo, ccs.")
   String format;
 
   @Option(names = "--source-name", paramLabel = "NAME", description = "observer.name of every event (the PBX node); default: from the events.")
@@ -50,6 +81,23 @@ final class ImportCommand implements Callable<Integer> {
       description = "Time of events that carry none (AMI without timestampevents=yes): mtime (the file's), now, or an ISO-8601 instant. Default: ${DEFAULT-VALUE}.")
   String timeFrom;
 
+  @Option(
+      names = "--chunk-size",
+      paramLabel = "N",
+      defaultValue = "2000",
+      description = "Pieces per chunk: each chunk is written and committed together, and a restart resumes at the last one (default ${DEFAULT-VALUE}).")
+  int chunkSize;
+
+  @Option(
+      names = "--progress",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      description = "auto (a progress line on a terminal, log lines otherwise), terminal, log or none. Default: ${DEFAULT-VALUE}.")
+  String progress;
+
+  @Option(names = "--json", description = "Print the summary as JSON (for scripts) instead of the table.")
+  boolean json;
+
   @Option(names = "--strict", description = "Exit with code 1 when anything was dead-lettered.")
   boolean strict;
 
@@ -59,14 +107,59 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ImportOptions options = new ImportOptions(format, sourceName, labels, timeFrom);
+    List<Path> inputs = new ArrayList<>(paths);
+    for (Path d : dirs) inputs.addAll(matching(d, pattern));
+    if (inputs.isEmpty()) {
+      spec.commandLine().getErr().println("callarchive import: nothing to import (give PATH or --dir)");
+      return dirs.isEmpty() ? Main.FAILURE : Main.OK;
+    }
+    BatchImport.Settings settings =
+        new BatchImport.Settings(chunkSize, progressMode(progress), System.err, Duration.ofSeconds(10));
     EsConnection conn = connection.connect();
     ImportSummary summary;
-    try (ElasticsearchClient client = conn.client()) {
-      summary = ImportRun.run(client, paths, options, templates);
+    try (JobDatabase db = jobDb.open(connection.local.settings().home());
+        ElasticsearchClient client = conn.client()) {
+      summary = BatchImport.run(client, db, inputs, options, templates, settings);
     }
-    summary.print(spec.commandLine().getOut());
+    if (json) {
+      spec.commandLine().getOut().println(
+          new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary.toJson()));
+      spec.commandLine().getOut().flush();
+    } else {
+      summary.print(spec.commandLine().getOut());
+    }
     if (summary.failedFiles() > 0) return Main.FAILURE;
     if (strict && summary.deadLettered() + summary.malformed() > 0) return Main.DEAD_LETTERS;
     return Main.OK;
+  }
+
+  static Progress.Mode progressMode(String mode) {
+    return switch (mode) {
+      case "auto" -> Progress.detect();
+      case "terminal" -> Progress.Mode.TERMINAL;
+      case "log" -> Progress.Mode.LOG;
+      case "none" -> Progress.Mode.NONE;
+      default -> throw new IllegalArgumentException("--progress must be auto, terminal, log or none, got " + mode);
+    };
+  }
+
+  /** Regular files under {@code dir} whose name matches the glob, oldest first (rotated logs before the live one). */
+  static List<Path> matching(Path dir, String glob) throws IOException {
+    if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "not a directory");
+    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile)
+          .filter(f -> m.matches(f.getFileName()))
+          .sorted(Comparator.comparing(ImportCommand::mtime).thenComparing(Comparator.naturalOrder()))
+          .toList();
+    }
+  }
+
+  private static FileTime mtime(Path f) {
+    try {
+      return Files.getLastModifiedTime(f);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
   }
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ImportCommand.class,
+      JobsCommand.class,
       SetupCommand.class,
       EsCommand.class,
       CommandLine.HelpCommand.class

@@ -2,14 +2,16 @@ package io.callarchive.imports;
 
 import io.callarchive.model.IndexType;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /** The outcome of an import, as printed at its end (and as JSON with {@code --json}). */
 public record ImportSummary(
-    List<Importer.FileResult> files,
+    List<FileResult> files,
     long eventsRead,
     long skipped,
     long malformed,
@@ -19,8 +21,43 @@ public record ImportSummary(
     Map<IndexType, Long> indexedByType,
     Duration elapsed) {
 
+  /** What became of a file. */
+  public enum Status {
+    /** Read from its start to its end. */
+    IMPORTED("imported"),
+    /** The file had grown since an earlier complete import: only the new part was read. */
+    APPENDED("appended"),
+    /** An earlier run stopped half-way (killed, or Elasticsearch down): read on from its last committed chunk. */
+    RESUMED("resumed"),
+    /** The same content was already imported completely: nothing read. */
+    ALREADY_IMPORTED("already imported"),
+    /** Could not be read to its end; see the error. */
+    FAILED("failed");
+
+    private final String label;
+
+    Status(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  /**
+   * What became of one file in this run.
+   *
+   * @param from first byte of the (decompressed) content read in this run
+   * @param to the content's length: this run read {@code [from, to)}
+   * @param error why the file failed, null otherwise
+   */
+  public record FileResult(
+      Path file, String format, String sha256, Status status, long from, long to, long events, long skipped,
+      long malformed, Duration elapsed, String error) {}
+
   public long failedFiles() {
-    return files.stream().filter(f -> f.error() != null).count();
+    return files.stream().filter(f -> f.status() == Status.FAILED).count();
   }
 
   public double eventsPerSecond() {
@@ -30,12 +67,12 @@ public record ImportSummary(
 
   public void print(PrintWriter out) {
     out.println();
-    out.printf("%-60s %-10s %10s %8s %9s%n", "file", "format", "events", "skipped", "malformed");
-    for (Importer.FileResult f : files) {
+    out.printf("%-50s %-8s %-16s %10s %8s %9s%n", "file", "format", "status", "events", "skipped", "malformed");
+    for (FileResult f : files) {
       out.printf(
-          Locale.ROOT, "%-60s %-10s %10d %8d %9d%s%n",
-          abbreviate(f.file().toString(), 60), f.format() == null ? "-" : f.format(), f.events(), f.skipped(),
-          f.malformed(), f.error() == null ? "" : "  ERROR: " + f.error());
+          Locale.ROOT, "%-50s %-8s %-16s %10d %8d %9d%s%n",
+          abbreviate(f.file().toString(), 50), f.format() == null ? "-" : f.format(), f.status().label(),
+          f.events(), f.skipped(), f.malformed(), f.error() == null ? "" : "  ERROR: " + f.error());
     }
     out.println();
     out.printf(Locale.ROOT, "events read       %,12d%n", eventsRead);
@@ -54,6 +91,39 @@ public record ImportSummary(
     out.printf(Locale.ROOT, "elapsed           %12.1f s   (%,.0f events/s)%n", elapsed.toMillis() / 1000.0, eventsPerSecond());
     if (failedFiles() > 0) out.printf("files that failed %12d%n", failedFiles());
     out.flush();
+  }
+
+  /** The summary as a JSON-ready tree (maps, lists, strings, numbers), stable keys for scripts. */
+  public Map<String, Object> toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("files", files.stream().map(f -> {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("path", f.file().toString());
+      j.put("format", f.format());
+      j.put("sha256", f.sha256());
+      j.put("status", f.status().name().toLowerCase(Locale.ROOT));
+      j.put("from", f.from());
+      j.put("to", f.to());
+      j.put("events", f.events());
+      j.put("skipped", f.skipped());
+      j.put("malformed", f.malformed());
+      j.put("elapsed_ms", f.elapsed().toMillis());
+      j.put("error", f.error());
+      return j;
+    }).toList());
+    m.put("events_read", eventsRead);
+    m.put("skipped", skipped);
+    m.put("malformed", malformed);
+    m.put("indexed", indexed);
+    Map<String, Long> byType = new LinkedHashMap<>();
+    indexedByType.forEach((k, v) -> byType.put(k.typeName(), v));
+    m.put("indexed_by_type", byType);
+    m.put("already_present", alreadyPresent);
+    m.put("dead_lettered", deadLettered + malformed);
+    m.put("failed_files", failedFiles());
+    m.put("elapsed_ms", elapsed.toMillis());
+    m.put("events_per_second", Math.round(eventsPerSecond()));
+    return m;
   }
 
   private static String abbreviate(String s, int n) {

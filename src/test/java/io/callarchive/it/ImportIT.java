@@ -8,9 +8,10 @@ import co.elastic.clients.elasticsearch._types.mapping.Property;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.callarchive.Corpus;
+import io.callarchive.batch.BatchImport;
+import io.callarchive.batch.JobDatabase;
 import io.callarchive.cli.Main;
 import io.callarchive.imports.ImportOptions;
-import io.callarchive.imports.ImportRun;
 import io.callarchive.imports.ImportSummary;
 import io.callarchive.model.IndexType;
 import io.callarchive.model.Parsed;
@@ -38,8 +39,18 @@ class ImportIT {
     TestCluster.wipe();
   }
 
+  @TempDir Path jobHome;
+
+  /** Imports with the job repository of this test (an H2 file database under a temporary home). */
   private ImportSummary importPaths(List<Path> paths) throws Exception {
-    ImportSummary s = ImportRun.run(es, paths, ImportOptions.defaults(), TEMPLATES);
+    return importPaths(paths, jobHome);
+  }
+
+  private ImportSummary importPaths(List<Path> paths, Path home) throws Exception {
+    ImportSummary s;
+    try (JobDatabase db = JobDatabase.embedded(home)) {
+      s = BatchImport.run(es, db, paths, ImportOptions.defaults(), TEMPLATES, BatchImport.Settings.defaults());
+    }
     es.indices().refresh(r -> r.index("callarchive-*"));
     return s;
   }
@@ -106,8 +117,14 @@ class ImportIT {
     assertTrue(first.get("callarchive-events") > 1000, first.toString());
     ImportSummary again = importPaths(List.of(corpus));
     assertEquals(first, countsOfEveryType());
-    assertEquals(0, again.indexed());
-    assertEquals(again.eventsRead(), again.alreadyPresent());
+    assertEquals(0, again.eventsRead(), "the job repository knows every file is imported: nothing is read");
+    assertTrue(again.files().stream().allMatch(f -> f.status() == ImportSummary.Status.ALREADY_IMPORTED));
+
+    // Without the job history (another job database), deterministic ids are the last line of defence.
+    ImportSummary forgotten = importPaths(List.of(corpus), tmp.resolve("other-home"));
+    assertEquals(first, countsOfEveryType());
+    assertEquals(0, forgotten.indexed());
+    assertEquals(forgotten.eventsRead(), forgotten.alreadyPresent());
 
     // The same bytes gzipped and under another name are still the same events.
     Path gz = tmp.resolve("renamed.log.gz");
@@ -115,9 +132,13 @@ class ImportIT {
     try (var out = new GZIPOutputStream(Files.newOutputStream(gz))) {
       out.write(Files.readAllBytes(one));
     }
-    ImportSummary gzipped = importPaths(List.of(gz));
+    ImportSummary gzipped = importPaths(List.of(gz), tmp.resolve("third-home"));
     assertTrue(gzipped.eventsRead() > 0);
     assertEquals(0, gzipped.indexed());
+    // With the history, the same content under another name and gzipped is recognised and not read at all.
+    ImportSummary rotated = importPaths(List.of(gz));
+    assertEquals(ImportSummary.Status.ALREADY_IMPORTED, rotated.files().get(0).status());
+    assertEquals(0, rotated.eventsRead());
     assertEquals(first, countsOfEveryType());
   }
 
@@ -146,11 +167,14 @@ class ImportIT {
     assertTrue(dl.path("event").path("original").asText().contains("garbage"));
     assertTrue(dl.path("event").has("original_base64"), "invalid UTF-8 keeps the exact bytes too");
 
-    // Exit code: 0 without --strict, 1 with it; the second run adds nothing.
-    String[] base = {"import", "--es-url", TestCluster.url(), file.toString()};
+    // Exit code: 0 without --strict, 1 with it (each run with a job history of its own, so the file is read);
+    // the second run adds nothing.
+    String[] base = {"import", "--es-url", TestCluster.url(), "--home", tmp.resolve("h1").toString(), file.toString()};
     assertEquals(Main.OK, Main.run(base));
-    String[] strict = {"import", "--es-url", TestCluster.url(), "--strict", file.toString()};
+    String[] strict = {"import", "--es-url", TestCluster.url(), "--home", tmp.resolve("h2").toString(), "--strict", file.toString()};
     assertEquals(Main.DEAD_LETTERS, Main.run(strict));
+    // With its history, the same run reads nothing and so has nothing dead-lettered to report.
+    assertEquals(Main.OK, Main.run(strict));
     es.indices().refresh(r -> r.index("callarchive-*"));
     assertEquals(1, count("callarchive-deadletter"));
     assertEquals(2, count("callarchive-events"));
@@ -158,8 +182,9 @@ class ImportIT {
 
   @Test
   void cliSetupAndImportExitCodes(@TempDir Path tmp) throws Exception {
+    String home = tmp.resolve("home").toString();
     assertEquals(Main.OK, Main.run("setup", "--es-url", TestCluster.url()));
-    assertEquals(Main.FAILURE, Main.run("import", "--es-url", TestCluster.url(), tmp.resolve("missing.log").toString()));
-    assertEquals(Main.FAILURE, Main.run("import", "--es-url", TestCluster.url(), "--time-from", "yesterday", tmp.toString()));
+    assertEquals(Main.FAILURE, Main.run("import", "--es-url", TestCluster.url(), "--home", home, tmp.resolve("missing.log").toString()));
+    assertEquals(Main.FAILURE, Main.run("import", "--es-url", TestCluster.url(), "--home", home, "--time-from", "yesterday", tmp.toString()));
   }
 }

@@ -1,0 +1,281 @@
+package io.callarchive.batch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.callarchive.enrich.Enrichers;
+import io.callarchive.imports.ImportOptions;
+import io.callarchive.imports.ImportSummary;
+import io.callarchive.imports.ImportSummary.FileResult;
+import io.callarchive.imports.ImportSummary.Status;
+import io.callarchive.index.BulkIndexer;
+import io.callarchive.index.Templates;
+import io.callarchive.model.IndexDoc;
+import io.callarchive.model.IndexType;
+import io.callarchive.model.Parsed;
+import io.callarchive.parse.EventFormat;
+import io.callarchive.parse.Formats;
+import io.callarchive.pipeline.Pipeline;
+import io.callarchive.pipeline.SourceContext;
+import io.callarchive.source.FileInputs;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+
+/**
+ * The import as a Spring Batch job per file content: one chunk-oriented step reads the file with its format's
+ * reader, runs each piece through the pipeline and writes the documents with the bulk indexer, committing the
+ * read offset with every chunk. The job instance is identified by the content (SHA-256 and length, plus the
+ * offset it starts at), not by the file name, which gives exactly-once imports:
+ *
+ * <ul>
+ *   <li>content already imported completely is skipped, whatever the file is called now (rotation);
+ *   <li>a file whose first bytes are exactly a content imported before (a log that grew) imports only the rest;
+ *   <li>an import that stopped half-way (killed, Elasticsearch gone past the retry budget) is restarted, and
+ *       Spring Batch hands its step the offset of the last committed chunk.
+ * </ul>
+ *
+ * Deterministic document ids stay the last line of defence: a chunk written but not committed before a crash
+ * is written again on restart and counted as already present. Not thread-safe: one run at a time per job
+ * database; two processes must not import the same files into the same job database at once.
+ */
+public final class BatchImport {
+  private static final Logger log = LoggerFactory.getLogger(BatchImport.class);
+
+  /**
+   * How the job runs.
+   *
+   * @param chunkSize pieces per chunk: the unit of commit and of restart
+   * @param progress how progress is shown
+   * @param progressOut where the terminal progress line goes (standard error)
+   */
+  public record Settings(int chunkSize, Progress.Mode progress, PrintStream progressOut, Duration logEvery) {
+    public Settings {
+      if (chunkSize < 1) throw new IllegalArgumentException("--chunk-size must be at least 1, got " + chunkSize);
+    }
+
+    public static Settings defaults() {
+      return new Settings(2000, Progress.Mode.NONE, System.err, Duration.ofSeconds(10));
+    }
+  }
+
+  private final JobDatabase db;
+  private final Formats formats;
+  private final Clock clock;
+  private final Settings settings;
+
+  public BatchImport(JobDatabase db, Formats formats, Clock clock, Settings settings) {
+    this.db = db;
+    this.formats = formats;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  /** Installs the templates, imports the files under {@code paths} into the cluster, and sums it all up. */
+  public static ImportSummary run(
+      ElasticsearchClient client, JobDatabase db, List<Path> paths, ImportOptions options, Path templatesDir,
+      Settings settings) throws IOException {
+    new Templates(templatesDir).install(client);
+    try (BulkIndexer indexer = new BulkIndexer(client, settings.chunkSize(), java.time.Duration.ofMinutes(10))) {
+      return new BatchImport(db, Formats.standard(), Clock.systemUTC(), settings)
+          .importAll(FileInputs.expand(paths), options, indexer);
+    }
+  }
+
+  /** What to do with one file, decided from its content and the history before anything is read. */
+  private record Plan(
+      Path file, EventFormat format, ContentScan.Result scan, long start, Status status, String error,
+      JobParameters parameters) {}
+
+  public ImportSummary importAll(List<Path> files, ImportOptions options, BulkIndexer indexer) throws IOException {
+    Instant begin = clock.instant();
+    List<ImportHistory.Entry> history = new ArrayList<>(ImportHistory.all(db.repository()));
+    List<Plan> plans = new ArrayList<>();
+    for (Path f : files) {
+      Plan p = plan(f, options, history);
+      plans.add(p);
+      if (p.status() == Status.ALREADY_IMPORTED) {
+        log.info("{}: already imported (same content, SHA-256 {}), skipped", f, p.scan().sha256());
+      }
+    }
+    long totalBytes = plans.stream().filter(p -> p.parameters() != null).mapToLong(p -> p.scan().length() - p.start()).sum();
+    int toRun = (int) plans.stream().filter(p -> p.parameters() != null).count();
+
+    PieceProcessor.Collecting collecting = new PieceProcessor.Collecting();
+    Pipeline pipeline = new Pipeline(Enrichers.standard(), collecting, clock);
+    Progress progress =
+        new Progress(settings.progress(), settings.progressOut(), totalBytes, toRun, settings.logEvery(), pipeline.events::sum);
+    List<FileResult> results = new ArrayList<>();
+    int index = 0;
+    for (Plan p : plans) {
+      if (p.parameters() == null) {
+        results.add(new FileResult(
+            p.file(), p.format() == null ? null : p.format().name(), p.scan() == null ? null : p.scan().sha256(),
+            p.status(), p.start(), p.scan() == null ? 0 : p.scan().length(), 0, 0, 0, Duration.ZERO, p.error()));
+        continue;
+      }
+      FileResult r = runFile(p, options, ++index, pipeline, collecting, indexer, progress);
+      results.add(r);
+      if (r.status() != Status.FAILED) {
+        history.add(new ImportHistory.Entry(
+            -1, p.file().toString(), p.format().name(), p.scan().sha256(), p.start(), p.scan().length(),
+            p.scan().length(), 0, 0, 0, BatchStatus.COMPLETED, null, null));
+      }
+    }
+    progress.finish();
+    indexer.flush();
+    Map<IndexType, Long> byType = new EnumMap<>(IndexType.class);
+    for (IndexType t : IndexType.values()) byType.put(t, indexer.indexed(t));
+    return new ImportSummary(
+        results, pipeline.events.sum(), pipeline.skipped.sum(), pipeline.malformed.sum(), indexer.indexed.sum(),
+        indexer.alreadyPresent.sum(), indexer.deadLettered.sum(), byType, Duration.between(begin, clock.instant()));
+  }
+
+  private Plan plan(Path file, ImportOptions options, List<ImportHistory.Entry> history) {
+    try {
+      EventFormat format;
+      FileInputs.Opened opened = FileInputs.open(file);
+      try {
+        format = options.format() != null
+            ? formats.byName(options.format()).orElseThrow(
+                () -> new IllegalArgumentException("unknown format " + options.format() + " (" + names() + ")"))
+            : formats.detect(opened.head(), opened.headLength()).orElse(null);
+      } finally {
+        opened.stream().close();
+      }
+      TreeSet<Long> lengths = new TreeSet<>();
+      for (ImportHistory.Entry e : history) if (e.complete()) lengths.add(e.length());
+      ContentScan.Result scan = ContentScan.scan(file, lengths);
+      if (format == null) {
+        return new Plan(file, null, scan, 0, Status.FAILED,
+            "format not recognised from the first bytes; name it with --format (" + names() + ")", null);
+      }
+      long start = 0;
+      for (ImportHistory.Entry e : history) {
+        if (!e.complete()) continue;
+        if (e.length() == scan.length() && e.sha256().equals(scan.sha256())) {
+          return new Plan(file, format, scan, scan.length(), Status.ALREADY_IMPORTED, null, null);
+        }
+        if (e.length() < scan.length() && e.sha256().equals(scan.prefixSha256().get(e.length()))) {
+          start = Math.max(start, e.length());
+        }
+      }
+      JobParameters params = new JobParametersBuilder()
+          .addString(ImportHistory.P_SHA256, scan.sha256(), true)
+          .addLong(ImportHistory.P_LENGTH, scan.length(), true)
+          .addLong(ImportHistory.P_START, start, true)
+          .addString(ImportHistory.P_PATH, file.toAbsolutePath().toString(), false)
+          .addString(ImportHistory.P_FORMAT, format.name(), false)
+          .addString(ImportHistory.P_FALLBACK_TIME, fallbackTime(file, options).toString(), false)
+          .toJobParameters();
+      return new Plan(file, format, scan, start, start > 0 ? Status.APPENDED : Status.IMPORTED, null, params);
+    } catch (IOException | RuntimeException e) {
+      return new Plan(file, null, null, 0, Status.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+    }
+  }
+
+  private FileResult runFile(
+      Plan p, ImportOptions options, int index, Pipeline pipeline, PieceProcessor.Collecting collecting, BulkIndexer indexer,
+      Progress progress) {
+    Instant t0 = clock.instant();
+    JobParameters params = p.parameters();
+    Status status = p.status();
+    long from = p.start();
+    JobExecution last = db.repository().getLastJobExecution(ImportHistory.JOB_NAME, params);
+    if (last != null) {
+      if (last.getStatus() == BatchStatus.COMPLETED) {
+        return new FileResult(p.file(), p.format().name(), p.scan().sha256(), Status.ALREADY_IMPORTED,
+            p.scan().length(), p.scan().length(), 0, 0, 0, Duration.ZERO, null);
+      }
+      if (last.isRunning()) {
+        // Nothing else imports into this job database now (see the class comment): a run still marked as
+        // running was killed. Spring Batch restarts only a failed execution, so mark it failed first.
+        log.warn("{}: an earlier import was interrupted (killed?); resuming it", p.file());
+        last = db.operator().recover(last);
+      }
+      // A restart must use the parameters of the first run (the fallback time of events without one).
+      params = last.getJobParameters();
+      ImportHistory.Entry before = ImportHistory.entry(last.getJobInstance(), last);
+      from = Math.max(before.offset(), p.start());
+      status = Status.RESUMED;
+      log.info("{}: resuming at byte {} of {}", p.file(), from, p.scan().length());
+    }
+    FileCounts counts = new FileCounts();
+    SourceContext ctx = new SourceContext(
+        options.sourceName(), options.labels(), Instant.parse(params.getString(ImportHistory.P_FALLBACK_TIME)));
+    Progress.FileProgress fp = progress.file(p.file(), index, p.start(), p.scan().length());
+    String error = null;
+    try {
+      Job job = job(p, params, pipeline, collecting, indexer, counts, ctx, fp);
+      JobExecution ex = db.operator().start(job, params);
+      if (ex.getStatus() != BatchStatus.COMPLETED) {
+        error = "import " + ex.getStatus().name().toLowerCase() + ": " + failure(ex);
+      }
+    } catch (Exception e) {
+      error = e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    fp.done();
+    Duration took = Duration.between(t0, clock.instant());
+    if (error != null) {
+      log.error("{}: {}", p.file(), error);
+      status = Status.FAILED;
+    } else {
+      log.info("[{}] {} ({}): {} events, {} skipped, {} malformed, bytes {}..{}, {}",
+          index, p.file(), p.format().name(), counts.events, counts.skipped, counts.malformed, from,
+          p.scan().length(), status.label());
+    }
+    return new FileResult(p.file(), p.format().name(), p.scan().sha256(), status, from, p.scan().length(),
+        counts.events, counts.skipped, counts.malformed, took, error);
+  }
+
+  private Job job(
+      Plan p, JobParameters params, Pipeline pipeline, PieceProcessor.Collecting collecting, BulkIndexer indexer,
+      FileCounts counts, SourceContext ctx, Progress.FileProgress fp) {
+    PieceReader reader = new PieceReader(p.file(), p.format(), p.start(), p.scan().length(), counts, fp);
+    Step step = new StepBuilder("file", db.repository())
+        .<Parsed, List<IndexDoc>>chunk(settings.chunkSize())
+        .transactionManager(db.transactionManager())
+        .reader(reader)
+        .processor(new PieceProcessor(pipeline, collecting, p.format(), ctx, counts))
+        .writer(new IndexWriter(indexer))
+        .build();
+    return new JobBuilder(ImportHistory.JOB_NAME, db.repository()).start(step).build();
+  }
+
+  private static String failure(JobExecution ex) {
+    List<Throwable> all = ex.getAllFailureExceptions();
+    if (all.isEmpty()) return ex.getExitStatus().getExitDescription();
+    Throwable t = all.get(0);
+    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private Instant fallbackTime(Path file, ImportOptions options) throws IOException {
+    return switch (options.timeFrom()) {
+      case "mtime" -> Files.getLastModifiedTime(file).toInstant();
+      case "now" -> clock.instant();
+      default -> Instant.parse(options.timeFrom());
+    };
+  }
+
+  private String names() {
+    return String.join(", ", formats.all().stream().map(EventFormat::name).toList());
+  }
+}

@@ -1,0 +1,67 @@
+package io.callarchive.batch;
+
+import io.callarchive.model.IndexDoc;
+import io.callarchive.model.Parsed;
+import io.callarchive.parse.EventFormat;
+import io.callarchive.pipeline.DocSink;
+import io.callarchive.pipeline.Pipeline;
+import io.callarchive.pipeline.SourceContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+
+/**
+ * The step's processor: the one pipeline (normalise, enrich; malformed pieces become dead letters with their
+ * bytes and provenance) turns a piece into the documents to index. A piece that is not an event (banner, action
+ * response) yields nothing and is filtered. Not thread-safe: one step thread.
+ */
+final class PieceProcessor implements ItemProcessor<Parsed, List<IndexDoc>> {
+  private final Pipeline pipeline;
+  private final EventFormat format;
+  private final SourceContext ctx;
+  private final Collecting sink;
+  private final FileCounts counts;
+
+  /** @param pipeline a pipeline whose sink is {@code sink}, shared by the steps of a run for its counters */
+  PieceProcessor(Pipeline pipeline, Collecting sink, EventFormat format, SourceContext ctx, FileCounts counts) {
+    this.pipeline = pipeline;
+    this.sink = sink;
+    this.format = format;
+    this.ctx = ctx;
+    this.counts = counts;
+  }
+
+  @Override
+  public List<IndexDoc> process(Parsed piece) {
+    switch (piece) {
+      case Parsed.Event e -> counts.events++;
+      case Parsed.Skipped s -> counts.skipped++;
+      case Parsed.Malformed m -> counts.malformed++;
+    }
+    pipeline.accept(piece, format, ctx);
+    List<IndexDoc> docs = sink.drain();
+    return docs.isEmpty() ? null : docs;
+  }
+
+  /** Collects what the pipeline emits for one piece. */
+  static final class Collecting implements DocSink {
+    private List<IndexDoc> docs = new ArrayList<>(2);
+
+    @Override
+    public void accept(IndexDoc doc) {
+      docs.add(doc);
+    }
+
+    List<IndexDoc> drain() {
+      List<IndexDoc> d = docs;
+      docs = new ArrayList<>(2);
+      return d;
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+}

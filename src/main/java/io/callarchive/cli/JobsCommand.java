@@ -1,0 +1,89 @@
+package io.callarchive.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.callarchive.batch.ImportHistory;
+import io.callarchive.batch.JobDatabase;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "jobs",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List past imports from the job repository: file, content checksum, byte range, events, status and",
+      "duration. A failed or unfinished import is resumed by running the same import again."
+    })
+final class JobsCommand implements Callable<Integer> {
+  @Mixin JobDbOptions jobDb = new JobDbOptions();
+  @Mixin LocalNodeOptions local = new LocalNodeOptions();
+  @Spec CommandSpec spec;
+
+  @Option(names = "--json", description = "Print the list as JSON.")
+  boolean json;
+
+  @Option(names = "--last", paramLabel = "N", defaultValue = "50", description = "Show the N most recent imports (default ${DEFAULT-VALUE}; 0 for all).")
+  int last;
+
+  @Override
+  public Integer call() throws Exception {
+    List<ImportHistory.Entry> all;
+    try (JobDatabase db = jobDb.open(local.settings().home())) {
+      all = ImportHistory.all(db.repository());
+    }
+    List<ImportHistory.Entry> shown = last > 0 && all.size() > last ? all.subList(all.size() - last, all.size()) : all;
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
+          shown.stream().map(JobsCommand::toJson).toList()));
+    } else {
+      out.printf("%6s %-44s %-12s %21s %10s %-10s %9s%n", "id", "file", "sha256", "bytes", "events", "status", "duration");
+      for (ImportHistory.Entry e : shown) {
+        out.printf(Locale.ROOT, "%6d %-44s %-12s %21s %10d %-10s %9s%n",
+            e.instanceId(), abbreviate(String.valueOf(e.path()), 44), e.sha256() == null ? "-" : e.sha256().substring(0, 12),
+            e.start() + ".." + e.length(), e.events(), e.status().name().toLowerCase(Locale.ROOT), duration(e.duration()));
+      }
+      if (all.isEmpty()) out.println("(no imports recorded yet)");
+    }
+    out.flush();
+    return Main.OK;
+  }
+
+  private static Map<String, Object> toJson(ImportHistory.Entry e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", e.instanceId());
+    m.put("path", e.path());
+    m.put("format", e.format());
+    m.put("sha256", e.sha256());
+    m.put("start", e.start());
+    m.put("length", e.length());
+    m.put("offset", e.offset());
+    m.put("events", e.events());
+    m.put("skipped", e.skipped());
+    m.put("malformed", e.malformed());
+    m.put("status", e.status().name().toLowerCase(Locale.ROOT));
+    m.put("started", e.started() == null ? null : e.started().toString());
+    m.put("ended", e.ended() == null ? null : e.ended().toString());
+    m.put("duration_ms", e.duration() == null ? null : e.duration().toMillis());
+    return m;
+  }
+
+  private static String duration(Duration d) {
+    if (d == null) return "-";
+    return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+  }
+
+  private static String abbreviate(String s, int n) {
+    return s.length() <= n ? s : "..." + s.substring(s.length() - n + 3);
+  }
+}
