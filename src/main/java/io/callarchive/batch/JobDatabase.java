@@ -47,7 +47,8 @@ public final class JobDatabase implements AutoCloseable {
     JdbcJobRepositoryFactoryBean factory = new JdbcJobRepositoryFactoryBean();
     factory.setDataSource(dataSource);
     factory.setTransactionManager(transactionManager);
-    factory.setDatabaseType(type.toUpperCase(Locale.ROOT));
+    // Spring Batch's name for the database (DatabaseType), which differs from its schema script's for PostgreSQL.
+    factory.setDatabaseType(type.equals("postgresql") ? "POSTGRES" : "H2");
     factory.afterPropertiesSet();
     this.repository = factory.getObject();
     this.operator = new TaskExecutorJobOperator();
