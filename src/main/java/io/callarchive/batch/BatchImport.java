@@ -88,28 +88,43 @@ public final class BatchImport {
     this.settings = settings;
   }
 
+  /** A file to import and what to say about its events (the source it belongs to). */
+  public record Input(Path file, ImportOptions options) {}
+
   /** Installs the templates, imports the files under {@code paths} into the cluster, and sums it all up. */
   public static ImportSummary run(
       ElasticsearchClient client, JobDatabase db, List<Path> paths, ImportOptions options, Path templatesDir,
       Settings settings) throws IOException {
+    return run(client, db, inputs(paths, options), templatesDir, settings);
+  }
+
+  /** Installs the templates, imports the files (each with its source's options), and sums it all up. */
+  public static ImportSummary run(
+      ElasticsearchClient client, JobDatabase db, List<Input> inputs, Path templatesDir, Settings settings)
+      throws IOException {
     new Templates(templatesDir).install(client);
     try (BulkIndexer indexer = new BulkIndexer(client, settings.chunkSize(), java.time.Duration.ofMinutes(10))) {
-      return new BatchImport(db, Formats.standard(), Clock.systemUTC(), settings)
-          .importAll(FileInputs.expand(paths), options, indexer);
+      return new BatchImport(db, Formats.standard(), Clock.systemUTC(), settings).importAll(inputs, indexer);
     }
+  }
+
+  /** The files under {@code paths} (folders read recursively), all with the same options. */
+  public static List<Input> inputs(List<Path> paths, ImportOptions options) throws IOException {
+    return FileInputs.expand(paths).stream().map(f -> new Input(f, options)).toList();
   }
 
   /** What to do with one file, decided from its content and the history before anything is read. */
   private record Plan(
-      Path file, EventFormat format, ContentScan.Result scan, long start, Status status, String error,
+      Path file, ImportOptions options, EventFormat format, ContentScan.Result scan, long start, Status status, String error,
       JobParameters parameters) {}
 
-  public ImportSummary importAll(List<Path> files, ImportOptions options, BulkIndexer indexer) throws IOException {
+  public ImportSummary importAll(List<Input> inputs, BulkIndexer indexer) throws IOException {
     Instant begin = clock.instant();
     List<ImportHistory.Entry> history = new ArrayList<>(ImportHistory.all(db.repository()));
     List<Plan> plans = new ArrayList<>();
-    for (Path f : files) {
-      Plan p = plan(f, options, history);
+    for (Input in : inputs) {
+      Path f = in.file();
+      Plan p = plan(f, in.options(), history);
       plans.add(p);
       if (p.status() == Status.ALREADY_IMPORTED) {
         log.info("{}: already imported (same content, SHA-256 {}), skipped", f, p.scan().sha256());
@@ -131,7 +146,7 @@ public final class BatchImport {
             p.status(), p.start(), p.scan() == null ? 0 : p.scan().length(), 0, 0, 0, Duration.ZERO, p.error()));
         continue;
       }
-      FileResult r = runFile(p, options, ++index, pipeline, collecting, indexer, progress);
+      FileResult r = runFile(p, p.options(), ++index, pipeline, collecting, indexer, progress);
       results.add(r);
       if (r.status() != Status.FAILED) {
         history.add(new ImportHistory.Entry(
@@ -164,14 +179,14 @@ public final class BatchImport {
       for (ImportHistory.Entry e : history) if (e.complete()) lengths.add(e.length());
       ContentScan.Result scan = ContentScan.scan(file, lengths);
       if (format == null) {
-        return new Plan(file, null, scan, 0, Status.FAILED,
+        return new Plan(file, options, null, scan, 0, Status.FAILED,
             "format not recognised from the first bytes; name it with --format (" + names() + ")", null);
       }
       long start = 0;
       for (ImportHistory.Entry e : history) {
         if (!e.complete()) continue;
         if (e.length() == scan.length() && e.sha256().equals(scan.sha256())) {
-          return new Plan(file, format, scan, scan.length(), Status.ALREADY_IMPORTED, null, null);
+          return new Plan(file, options, format, scan, scan.length(), Status.ALREADY_IMPORTED, null, null);
         }
         if (e.length() < scan.length() && e.sha256().equals(scan.prefixSha256().get(e.length()))) {
           start = Math.max(start, e.length());
@@ -185,9 +200,9 @@ public final class BatchImport {
           .addString(ImportHistory.P_FORMAT, format.name(), false)
           .addString(ImportHistory.P_FALLBACK_TIME, fallbackTime(file, options).toString(), false)
           .toJobParameters();
-      return new Plan(file, format, scan, start, start > 0 ? Status.APPENDED : Status.IMPORTED, null, params);
+      return new Plan(file, options, format, scan, start, start > 0 ? Status.APPENDED : Status.IMPORTED, null, params);
     } catch (IOException | RuntimeException e) {
-      return new Plan(file, null, null, 0, Status.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+      return new Plan(file, options, null, null, 0, Status.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
     }
   }
 
@@ -212,10 +227,7 @@ public final class BatchImport {
       }
       // A restart must use the parameters of the first run (the fallback time of events without one).
       params = last.getJobParameters();
-      ImportHistory.Entry before = ImportHistory.entry(last.getJobInstance(), last);
-      from = Math.max(before.offset(), p.start());
       status = Status.RESUMED;
-      log.info("{}: resuming at byte {} of {}", p.file(), from, p.scan().length());
     }
     FileCounts counts = new FileCounts();
     SourceContext ctx = new SourceContext(
@@ -232,6 +244,7 @@ public final class BatchImport {
       error = e.getClass().getSimpleName() + ": " + e.getMessage();
     }
     fp.done();
+    if (counts.openedAt > 0) from = counts.openedAt;
     Duration took = Duration.between(t0, clock.instant());
     if (error != null) {
       log.error("{}: {}", p.file(), error);

@@ -15,6 +15,8 @@ final class FileCounts {
   volatile long events;
   volatile long skipped;
   volatile long malformed;
+  /** Where this run's reading started: the start of the range, or the offset a restart resumed at. */
+  volatile long openedAt;
   long eventsBefore;
   long skippedBefore;
   long malformedBefore;

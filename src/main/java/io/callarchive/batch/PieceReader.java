@@ -27,6 +27,7 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * thread-safe: one step thread.
  */
 final class PieceReader implements ItemStreamReader<Parsed> {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PieceReader.class);
   static final String OFFSET = "callarchive.offset";
 
   private final Path file;
@@ -54,6 +55,8 @@ final class PieceReader implements ItemStreamReader<Parsed> {
   public void open(ExecutionContext ctx) throws ItemStreamException {
     position = ctx.containsKey(OFFSET) ? ctx.getLong(OFFSET) : start;
     counts.restore(ctx);
+    counts.openedAt = position;
+    if (ctx.containsKey(OFFSET)) log.info("{}: resuming at byte {} of {} (the last committed chunk)", file, position, end);
     try {
       FileInputs.Opened opened = FileInputs.open(file);
       InputStream in = opened.stream();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.callarchive.batch.BatchImport;
 import io.callarchive.batch.JobDatabase;
 import io.callarchive.batch.Progress;
+import io.callarchive.batch.SourcesConfig;
 import io.callarchive.imports.ImportOptions;
 import io.callarchive.imports.ImportSummary;
 import io.callarchive.index.EsConnection;
@@ -52,7 +53,7 @@ final class ImportCommand implements Callable<Integer> {
   @Mixin JobDbOptions jobDb = new JobDbOptions();
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "0..*", paramLabel = "PATH", description = "Files or folders to import.")
+  @Parameters(arity = "0..*", paramLabel = "PATH", description = "Files or folders to import (or use --dir, --config).")
   List<Path> paths = new ArrayList<>();
 
   @Option(names = "--dir", paramLabel = "DIR", description = "Import the files of DIR (recursively) whose name matches --pattern; repeatable.")
@@ -95,6 +96,12 @@ final class ImportCommand implements Callable<Integer> {
       description = "auto (a progress line on a terminal, log lines otherwise), terminal, log or none. Default: ${DEFAULT-VALUE}.")
   String progress;
 
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Sources file: one block per PBX with its folder, pattern, format, observer.name and labels (see ingest/sources.properties).")
+  Path config;
+
   @Option(names = "--json", description = "Print the summary as JSON (for scripts) instead of the table.")
   boolean json;
 
@@ -107,11 +114,17 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ImportOptions options = new ImportOptions(format, sourceName, labels, timeFrom);
-    List<Path> inputs = new ArrayList<>(paths);
-    for (Path d : dirs) inputs.addAll(matching(d, pattern));
+    List<Path> files = new ArrayList<>(paths);
+    for (Path d : dirs) files.addAll(matching(d, pattern));
+    List<BatchImport.Input> inputs = new ArrayList<>(BatchImport.inputs(files, options));
+    if (config != null) {
+      for (SourcesConfig.Source src : SourcesConfig.load(config)) {
+        for (Path f : matching(src.dir(), src.pattern())) inputs.add(new BatchImport.Input(f, src.options()));
+      }
+    }
     if (inputs.isEmpty()) {
       spec.commandLine().getErr().println("callarchive import: nothing to import (give PATH or --dir)");
-      return dirs.isEmpty() ? Main.FAILURE : Main.OK;
+      return dirs.isEmpty() && config == null ? Main.FAILURE : Main.OK;
     }
     BatchImport.Settings settings =
         new BatchImport.Settings(chunkSize, progressMode(progress), System.err, Duration.ofSeconds(10));
@@ -119,7 +132,7 @@ final class ImportCommand implements Callable<Integer> {
     ImportSummary summary;
     try (JobDatabase db = jobDb.open(connection.local.settings().home());
         ElasticsearchClient client = conn.client()) {
-      summary = BatchImport.run(client, db, inputs, options, templates, settings);
+      summary = BatchImport.run(client, db, inputs, templates, settings);
     }
     if (json) {
       spec.commandLine().getOut().println(
