@@ -1,0 +1,106 @@
+package io.callarchive.batch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callarchive.Corpus;
+import io.callarchive.model.Parsed;
+import io.callarchive.parse.EventFormat;
+import io.callarchive.parse.ami.AmiFormat;
+import io.callarchive.parse.ccs.CcsFormat;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+
+class PieceReaderTest {
+  private static final Path CCS_ARRAY =
+      Path.of(System.getProperty("callarchive.project"), "ingest", "samples", "ccs", "support-webhook-batch.json");
+
+  private static List<Parsed> read(Path file, EventFormat format, long start, long end, ExecutionContext ctx)
+      throws Exception {
+    Progress progress = new Progress(Progress.Mode.NONE, System.err, end, 1, Duration.ofSeconds(1), () -> 0);
+    PieceReader r = new PieceReader(file, format, start, end, new FileCounts(), progress.file(file, 1, start, end));
+    List<Parsed> out = new ArrayList<>();
+    r.open(ctx);
+    try {
+      Parsed p;
+      while ((p = r.read()) != null) out.add(p);
+      r.update(ctx);
+    } finally {
+      r.close();
+    }
+    return out;
+  }
+
+  /** Every resume point (the end of each piece) yields exactly the pieces after it, at the same offsets. */
+  private static void assertResumesAfterEveryPiece(Path file, EventFormat format, long length) throws Exception {
+    List<Parsed> all = read(file, format, 0, length, new ExecutionContext());
+    assertTrue(all.size() > 3, "enough pieces to resume between: " + all.size());
+    for (int k = 0; k < all.size(); k++) {
+      Parsed last = all.get(k);
+      ExecutionContext saved = new ExecutionContext();
+      saved.putLong(PieceReader.OFFSET, last.provenance().offset() + last.provenance().length());
+      List<Parsed> rest = read(file, format, 0, length, saved);
+      assertEquals(all.size() - k - 1, rest.size(), "pieces after piece " + k);
+      for (int i = 0; i < rest.size(); i++) {
+        Parsed want = all.get(k + 1 + i);
+        Parsed got = rest.get(i);
+        assertEquals(want.provenance(), got.provenance());
+        assertArrayEquals(want.raw(), got.raw());
+        assertEquals(want.getClass(), got.getClass());
+      }
+    }
+  }
+
+  @Test
+  void aPlainAmiLogResumesAfterAnyCommittedPieceWithAbsoluteOffsets() throws Exception {
+    Path file = Corpus.dir("asterisk-ami").resolve("goami2__call-stream_crlf-reconstructed.txt");
+    assertResumesAfterEveryPiece(file, new AmiFormat(), Files.size(file));
+  }
+
+  @Test
+  void aGzippedLogResumesByDiscardingTheDecompressedPrefix(@TempDir Path tmp) throws Exception {
+    Path plain = Corpus.dir("asterisk-ami").resolve("goami2__call-stream_crlf-reconstructed.txt");
+    Path gz = tmp.resolve("ami.log.1.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(Files.readAllBytes(plain));
+    }
+    assertResumesAfterEveryPiece(gz, new AmiFormat(), Files.size(plain));
+  }
+
+  @Test
+  void aJsonArrayResumesByReReadingFromItsStart() throws Exception {
+    assertTrue(PieceReader.startsWithArray(Files.readAllBytes(CCS_ARRAY), (int) Files.size(CCS_ARRAY)));
+    assertResumesAfterEveryPiece(CCS_ARRAY, new CcsFormat(), Files.size(CCS_ARRAY));
+  }
+
+  @Test
+  void readingStopsAtTheFingerprintedLengthAndStartsAtTheRangeStart(@TempDir Path tmp) throws Exception {
+    Path file = Corpus.dir("asterisk-ami").resolve("goami2__call-stream_crlf-reconstructed.txt");
+    List<Parsed> all = read(file, new AmiFormat(), 0, Files.size(file), new ExecutionContext());
+    Parsed third = all.get(2);
+    long cut = third.provenance().offset() + third.provenance().length();
+    List<Parsed> head = read(file, new AmiFormat(), 0, cut, new ExecutionContext());
+    assertEquals(3, head.size(), "bytes appended after the fingerprint are left for the next run");
+    List<Parsed> tail = read(file, new AmiFormat(), cut, Files.size(file), new ExecutionContext());
+    assertEquals(all.size() - 3, tail.size());
+    assertEquals(all.get(3).provenance(), tail.get(0).provenance());
+  }
+
+  @Test
+  void theSavedContextHoldsTheOffsetAfterTheLastPieceRead() throws Exception {
+    Path file = Corpus.dir("asterisk-ami").resolve("goami2__call-stream_crlf-reconstructed.txt");
+    ExecutionContext ctx = new ExecutionContext();
+    List<Parsed> all = read(file, new AmiFormat(), 0, Files.size(file), ctx);
+    Parsed last = all.get(all.size() - 1);
+    assertEquals(last.provenance().offset() + last.provenance().length(), ctx.getLong(PieceReader.OFFSET));
+  }
+}
