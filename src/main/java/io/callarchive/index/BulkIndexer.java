@@ -147,12 +147,15 @@ public final class BulkIndexer implements DocSink {
 
   private void retryLater(IndexDoc doc, String why) {
     retries.increment();
-    failingSince.compareAndSet(null, Instant.now());
+    boolean firstOfEpisode = failingSince.compareAndSet(null, Instant.now());
     lastFailure.set(why);
     int n = attempts.merge(doc, 1, Integer::sum);
     long capMs = Math.min(30_000, 250L << Math.min(n, 7));
     long delay = capMs / 2 + ThreadLocalRandom.current().nextLong(capMs / 2 + 1);
-    if (n == 1 || n % 20 == 0) log.warn("Bulk write failed ({}); retrying in {} ms", why, delay);
+    // Once per outage and then every thousandth retry: a node going away fails every document in flight.
+    if (firstOfEpisode || retries.sum() % 1000 == 0) {
+      log.warn("Bulk write failed ({}); retrying with backoff ({} retries so far)", why, retries.sum());
+    }
     retryScheduler.schedule(() -> submit(doc), delay, TimeUnit.MILLISECONDS);
   }
 

@@ -224,6 +224,37 @@ class BatchImportIT {
     }
   }
 
+  @Test
+  void aSourcesFileImportsEachPbxWithItsObserverNameAndLabels(@TempDir Path tmp) throws Exception {
+    Path paris = Files.createDirectories(tmp.resolve("paris"));
+    Path lyon = Files.createDirectories(tmp.resolve("lyon"));
+    AmiLogs.append(paris.resolve("ami.log"), 0, 40);
+    AmiLogs.append(lyon.resolve("ami-2026-11-22.log"), 1000, 1030);
+    Files.writeString(lyon.resolve("notes.txt"), "not a log");
+    Path config = tmp.resolve("sources.properties");
+    Files.writeString(config, String.join("\n",
+        "source.paris.dir = paris",
+        "source.paris.observer = pbx-paris-1",
+        "source.paris.labels = site=paris,tenant=acme",
+        "source.lyon.dir = " + lyon,
+        "source.lyon.pattern = ami*.log*",
+        "source.lyon.format = ami",
+        "source.lyon.observer = pbx-lyon-1",
+        "source.lyon.labels = site=lyon",
+        ""));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int rc = runCli(out, "import", "--es-url", TestCluster.url(), "--home", tmp.resolve("home").toString(),
+        "--progress", "none", "--config", config.toString());
+    assertEquals(Main.OK, rc, out.toString(StandardCharsets.UTF_8));
+    assertEquals(70, events(es));
+    for (String[] want : new String[][] {{"pbx-paris-1", "paris", "40"}, {"pbx-lyon-1", "lyon", "30"}}) {
+      long n = es.count(c -> c.index("callarchive-events").query(q -> q.bool(b -> b
+          .filter(f -> f.term(t -> t.field("observer.name").value(want[0])))
+          .filter(f -> f.term(t -> t.field("labels.site").value(want[1])))))).count();
+      assertEquals(Long.parseLong(want[2]), n, want[0]);
+    }
+  }
+
   private static int runCli(ByteArrayOutputStream out, String... args) {
     PrintStream old = System.out;
     try (PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8)) {
