@@ -100,9 +100,10 @@ public final class Progress {
       print(line());
     }
 
-    /** The file is done: its bytes count as read for the whole run. */
+    /** The file is done: its bytes count as read for the whole run; the line is cleared for the log. */
     public void done() {
       doneBytes += end - start;
+      finish();
     }
 
     String line() {
