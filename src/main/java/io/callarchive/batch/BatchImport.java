@@ -103,7 +103,10 @@ public final class BatchImport {
       ElasticsearchClient client, JobDatabase db, List<Input> inputs, Path templatesDir, Settings settings)
       throws IOException {
     new Templates(templatesDir).install(client);
-    try (BulkIndexer indexer = new BulkIndexer(client, settings.chunkSize(), java.time.Duration.ofMinutes(10))) {
+    // Each chunk is flushed before it commits, so a chunk sent as one bulk request would keep one Elasticsearch
+    // write thread busy at a time; two requests per chunk use both requests the indexer keeps in flight.
+    int perRequest = Math.max(1, (settings.chunkSize() + 1) / 2);
+    try (BulkIndexer indexer = new BulkIndexer(client, perRequest, java.time.Duration.ofMinutes(10))) {
       return new BatchImport(db, Formats.standard(), Clock.systemUTC(), settings).importAll(inputs, indexer);
     }
   }

@@ -113,7 +113,8 @@ public final class BulkIndexer implements DocSink {
                 + " cluster is back.");
       }
       try {
-        Thread.sleep(20);
+        // Short: the batch writer waits here once per chunk, and a long sleep idles the node between chunks.
+        Thread.sleep(2);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for bulk requests", e);

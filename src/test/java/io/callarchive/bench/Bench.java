@@ -75,10 +75,19 @@ public final class Bench {
         LocalNodeSettings.DEFAULT_USER, Duration.ofMinutes(4)));
     node.start();
     try (ElasticsearchClient es = EsConnection.plain(node.settings().url()).client()) {
+      // The node warms up on the first run of each kind, so the ceiling is measured before and after the import
+      // and the better of the two is the reference.
       wipe(es);
-      // 1. The import, as an operator runs it (fresh job history so everything is read).
+      new Templates(null).install(es);
+      long serStart = System.nanoTime();
+      List<Path> bodies = serialise(List.of(ami, kazoo), work.resolve("bulk"), batch);
+      double serSecs = (System.nanoTime() - serStart) / 1e9;
+      double[] raw1 = timedSend(node.settings().url(), bodies);
+      System.err.printf("raw ceiling, first run: %,.0f docs/s%n", raw1[0] / raw1[1]);
+
+      // The import, as an operator runs it (fresh job history so everything is read).
+      wipe(es);
       Path jobs = work.resolve("jobs-" + System.currentTimeMillis());
-      long heapBefore = usedHeap();
       ImportSummary s;
       try (JobDatabase db = JobDatabase.embedded(jobs)) {
         s = BatchImport.run(es, db, List.of(ami, kazoo), ImportOptions.defaults(), null,
@@ -87,15 +96,15 @@ public final class Bench {
       long docs = s.indexed() + s.alreadyPresent() + s.deadLettered();
       double importSecs = s.elapsed().toMillis() / 1000.0;
       System.err.printf("import: %d events, %d documents in %.1f s%n", s.eventsRead(), docs, importSecs);
+      System.err.printf("parse + normalise + serialise alone (no Elasticsearch): %.1f s, %,.0f docs/s%n", serSecs, docs / serSecs);
 
-      // 2. The raw ceiling: same documents, pre-serialised, plain _bulk requests.
       wipe(es);
       new Templates(null).install(es);
-      List<Path> bodies = serialise(List.of(ami, kazoo), work.resolve("bulk"), batch);
-      long rawStart = System.nanoTime();
-      long rawDocs = send(node.settings().url(), bodies, 2);
-      double rawSecs = (System.nanoTime() - rawStart) / 1e9;
-
+      double[] raw2 = timedSend(node.settings().url(), bodies);
+      System.err.printf("raw ceiling, second run: %,.0f docs/s%n", raw2[0] / raw2[1]);
+      double[] best = raw1[0] / raw1[1] >= raw2[0] / raw2[1] ? raw1 : raw2;
+      long rawDocs = (long) best[0];
+      double rawSecs = best[1];
       double importRate = docs / importSecs;
       double rawRate = rawDocs / rawSecs;
       long fileBytes = Files.size(ami) + Files.size(kazoo);
@@ -106,12 +115,12 @@ public final class Bench {
           | events | %,d |
           | import (batch job, chunk %d) | %,.0f docs/s (%.1f s) |
           | raw ceiling (pre-serialised `_bulk`, %d docs/request, 2 in flight) | %,.0f docs/s (%.1f s) |
+          | parse + normalise + serialise alone, one thread | %,.0f docs/s |
           | ratio import / ceiling | %.0f %% |
-          | importer heap cap | -Xmx%s |
+          | importer heap cap | -Xmx%s (measured max heap) |
           %n""",
           fileBytes >> 20, Files.size(ami) >> 20, Files.size(kazoo) >> 20, s.eventsRead(), batch, importRate,
-          importSecs, batch, rawRate, rawSecs, 100 * importRate / rawRate, Runtime.getRuntime().maxMemory() >> 20 + 0);
-      System.err.println("heap used at start " + (heapBefore >> 20) + " MiB, max " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+          importSecs, batch, rawRate, rawSecs, docs / serSecs, 100 * importRate / rawRate, (Runtime.getRuntime().maxMemory() >> 20) + "m");
     } finally {
       node.stop();
     }
@@ -177,6 +186,12 @@ public final class Bench {
     return out;
   }
 
+  private static double[] timedSend(String url, List<Path> bodies) throws Exception {
+    long t0 = System.nanoTime();
+    long n = send(url, bodies, 2);
+    return new double[] {n, (System.nanoTime() - t0) / 1e9};
+  }
+
   /** Sends the bodies with {@code inFlight} concurrent requests; returns the documents the node acknowledged. */
   static long send(String url, List<Path> bodies, int inFlight) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
@@ -206,10 +221,6 @@ public final class Bench {
     return ok.get();
   }
 
-  private static long usedHeap() {
-    Runtime rt = Runtime.getRuntime();
-    return rt.totalMemory() - rt.freeMemory();
-  }
 
   private static String arg(String[] args, String name, String dflt) {
     for (int i = 0; i + 1 < args.length; i++) if (args[i].equals(name)) return args[i + 1];
