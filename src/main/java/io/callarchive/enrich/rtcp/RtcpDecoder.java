@@ -5,6 +5,7 @@ import io.callarchive.enrich.rtcp.RtcpMessage.Block;
 import io.callarchive.enrich.rtcp.RtcpUnits.Endpoint;
 import io.callarchive.model.Doc;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Reads RTCP reports out of normalised events documents: Asterisk AMI {@code RTCPSent}/{@code RTCPReceived} in
  * the 12+ shape ({@code ReportCount}, {@code Report<X>...}, event-sources §1.7) and the 1.8/11 shape ({@code
- * ReceptionReports}, {@code SenderSSRC}, one block as plain keys), FreeSWITCH {@code RECV_RTCP_MESSAGE} (§3.8)
+ * ReceptionReports}, {@code SenderSSRC}, one block as plain keys), the Asterisk end-of-call {@code RTPAUDIOQOS}
+ * summary ({@code VarSet}), FreeSWITCH {@code RECV_RTCP_MESSAGE} (§3.8)
  * and the FreeSWITCH end-of-call {@code variable_rtp_audio_in_*} statistics on {@code CHANNEL_HANGUP_COMPLETE} /
  * {@code CHANNEL_DESTROY}. Stateless and thread-safe; never throws on odd values, it drops what it cannot read.
  */
@@ -42,6 +44,7 @@ public final class RtcpDecoder {
       return switch (a) {
         case "RTCPSENT" -> ami(raw, "sent");
         case "RTCPRECEIVED" -> ami(raw, "received");
+        case "VARSET" -> "RTPAUDIOQOS".equalsIgnoreCase(raw.get("Variable")) ? amiQos(raw) : null;
         default -> null;
       };
     }
@@ -131,9 +134,55 @@ public final class RtcpDecoder {
         blocks);
   }
 
+  /**
+   * The end-of-call summary Asterisk stores in {@code RTPAUDIOQOS} and announces with a {@code VarSet} (§1.7):
+   * {@code ssrc=…;themssrc=…;lp=…;rxjitter=…;rxcount=…;txjitter=…;txcount=…;rlp=…;rtt=…[;rxmes=…;txmes=…]}, times in
+   * seconds. It describes the stream Asterisk received: loss = lp / (rxcount + lp), jitter = {@code txjitter} (the
+   * jitter Asterisk measured on that stream: res_rtp_asterisk.c sets the TXJITTER stat from its own {@code
+   * rxjitter}, §1.7). The {@code …BRIDGED} copy describes the peer channel, which
+   * has its own {@code RTPAUDIOQOS}, and is not read to avoid counting a stream twice.
+   */
+  static RtcpMessage amiQos(RawView raw) {
+    Map<String, String> kv = new HashMap<>();
+    String value = raw.get("Value");
+    if (value == null) return null;
+    for (String part : value.split(";")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) kv.put(part.substring(0, eq).strip().toLowerCase(Locale.ROOT), part.substring(eq + 1).strip());
+    }
+    if (kv.isEmpty()) return null;
+    // lp is res_rtp_asterisk's rxploss = expected_prior − received_prior, a signed count printed with %u, so
+    // duplicates make it wrap like FreeSWITCH's Lost; a negative loss counts as none.
+    Long lost = RtcpUnits.cumulativeLost32(RtcpUnits.integer(kv.get("lp")));
+    Long received = RtcpUnits.integer(kv.get("rxcount"));
+    Double loss = null;
+    if (lost != null && received != null && received >= 0 && Math.max(0, lost) + received > 0) {
+      loss = Math.max(0, lost) * 100.0 / (Math.max(0, lost) + received);
+    }
+    Double rtt = RtcpUnits.secondsToMs(kv.get("rtt"));
+    Codecs.Codec c = Codecs.lookup(amiCodec(raw));
+    CodecProfile profile = c != null ? c.profile() : null;
+    return new RtcpMessage(
+        "received",
+        "rtp_stats",
+        RtcpUnits.ssrc(kv.get("themssrc"), true),
+        1,
+        rtt != null && rtt > 0 ? rtt : null, // 0 when Asterisk never computed it
+        RtcpUnits.leadingNumber(kv.get("rxmes")),
+        "asterisk_mes",
+        null,
+        null,
+        c != null ? c.name() : null,
+        profile != null ? profile : CodecProfile.G711,
+        profile == null,
+        null,
+        null,
+        List.of(new Block(0, null, loss, lost, RtcpUnits.secondsToMs(kv.get("txjitter")), null)));
+  }
+
   /** The codec from a channel variable listed in {@code channelvars} (12+: {@code ChanVariable: name=value}). */
   static String amiCodec(RawView raw) {
-    Map<String, String> vars = new java.util.HashMap<>();
+    Map<String, String> vars = new HashMap<>();
     for (Map.Entry<String, Object> e : raw.entries().entrySet()) {
       String key = e.getKey().strip().toLowerCase(Locale.ROOT);
       if (!key.startsWith("chanvariable")) continue;

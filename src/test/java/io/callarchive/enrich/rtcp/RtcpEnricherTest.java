@@ -278,6 +278,47 @@ class RtcpEnricherTest {
   }
 
   @Test
+  void asteriskRtpAudioQosSummaryBecomesOneReport() {
+    IndexDoc event =
+        TestDocs.ami(
+            "VarSet",
+            "Channel: PJSIP/1001-00000001",
+            "Variable: RTPAUDIOQOS",
+            "Value: ssrc=1171868064;themssrc=16777217;lp=10;rxjitter=0.002000;rxcount=990;txjitter=0.015000;"
+                + "txcount=1000;rlp=3;rtt=0.080000;rxmes=88.0;txmes=90.0",
+            "ChanVariable: CHANNEL(audioreadformat)=alaw");
+    List<IndexDoc> q = run(event);
+    assertEquals(1, q.size());
+    Doc d = q.get(0).doc();
+    assertEquals("rtp_stats", d.get("rtcp.packet_type"));
+    assertEquals("01000001", d.get("rtcp.ssrc"));
+    assertEquals(1.0, (Double) d.get("rtcp.fraction_lost_pct"), 1e-12);
+    assertEquals(10L, d.get("rtcp.cumulative_lost"));
+    assertEquals(15.0, (Double) d.get("rtcp.jitter_ms"), 1e-9);
+    assertEquals(80.0, (Double) d.get("rtcp.rtt_ms"), 1e-9);
+    assertEquals(88.0, d.get("rtcp.mos_reported"));
+    assertEquals("asterisk_mes", d.get("rtcp.mos_reported_by"));
+    assertEquals(EModel.estimate(CodecProfile.G711, 1.0, 15.0, 40.0).mos(), (Double) d.get("rtcp.mos"), 1e-12);
+  }
+
+  @Test
+  void asteriskQosWithNothingReceivedHasNoMosAndBridgedCopyIsIgnored() {
+    IndexDoc none =
+        TestDocs.ami(
+            "VarSet",
+            "Variable: RTPAUDIOQOS",
+            "Value: ssrc=1;themssrc=0;lp=0;rxjitter=0.000000;rxcount=0;txjitter=0.000000;txcount=227;rlp=0;rtt=0.000000");
+    IndexDoc q = run(none).get(0);
+    assertNull(q.doc().get("rtcp.mos"));
+    assertNull(q.doc().get("rtcp.fraction_lost_pct"));
+    assertNull(q.doc().get("rtcp.rtt_ms"));
+    IndexDoc bridged =
+        TestDocs.ami("VarSet", "Variable: RTPAUDIOQOSBRIDGED", "Value: ssrc=1;lp=0;rxcount=10;txjitter=0.01");
+    assertTrue(run(bridged).isEmpty());
+    assertTrue(run(TestDocs.ami("VarSet", "Variable: FOO", "Value: lp=1")).isEmpty());
+  }
+
+  @Test
   void eventsWithoutReportsAreLeftAlone() {
     IndexDoc hangup = TestDocs.ami("Hangup", "Cause: 16");
     assertTrue(run(hangup).isEmpty());
