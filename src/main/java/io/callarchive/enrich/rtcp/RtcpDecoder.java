@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * Reads RTCP reports out of normalised events documents: Asterisk AMI {@code RTCPSent}/{@code RTCPReceived} in
  * the 12+ shape ({@code ReportCount}, {@code Report<X>...}, event-sources §1.7) and the 1.8/11 shape ({@code
  * ReceptionReports}, {@code SenderSSRC}, one block as plain keys), the Asterisk end-of-call {@code RTPAUDIOQOS}
- * summary ({@code VarSet}), FreeSWITCH {@code RECV_RTCP_MESSAGE} (§3.8)
+ * summary ({@code VarSet}; ARI {@code ChannelVarset}), FreeSWITCH {@code RECV_RTCP_MESSAGE} (§3.8)
  * and the FreeSWITCH end-of-call {@code variable_rtp_audio_in_*} statistics on {@code CHANNEL_HANGUP_COMPLETE} /
  * {@code CHANNEL_DESTROY}. Stateless and thread-safe; never throws on odd values, it drops what it cannot read.
  */
@@ -44,9 +44,15 @@ public final class RtcpDecoder {
       return switch (a) {
         case "RTCPSENT" -> ami(raw, "sent");
         case "RTCPRECEIVED" -> ami(raw, "received");
-        case "VARSET" -> "RTPAUDIOQOS".equalsIgnoreCase(raw.get("Variable")) ? amiQos(raw) : null;
+        case "VARSET" -> "RTPAUDIOQOS".equalsIgnoreCase(raw.get("Variable")) ? qos(raw.get("Value"), amiCodec(raw)) : null;
         default -> null;
       };
+    }
+    if (doc.get("ari") instanceof Map<?, ?> ari) {
+      // ARI announces the same RTPAUDIOQOS variable with ChannelVarset (event-sources §2.4)
+      RawView raw = RawView.of(doc, "ari");
+      if (!a.equals("CHANNELVARSET") || !"RTPAUDIOQOS".equalsIgnoreCase(raw.get("variable"))) return null;
+      return qos(raw.get("value"), ariCodec(ari));
     }
     if (doc.get("freeswitch") instanceof Map<?, ?>) {
       RawView raw = RawView.of(doc, "freeswitch");
@@ -142,9 +148,8 @@ public final class RtcpDecoder {
    * rxjitter}, §1.7). The {@code …BRIDGED} copy describes the peer channel, which
    * has its own {@code RTPAUDIOQOS}, and is not read to avoid counting a stream twice.
    */
-  static RtcpMessage amiQos(RawView raw) {
+  static RtcpMessage qos(String value, String codec) {
     Map<String, String> kv = new HashMap<>();
-    String value = raw.get("Value");
     if (value == null) return null;
     for (String part : value.split(";")) {
       int eq = part.indexOf('=');
@@ -160,7 +165,7 @@ public final class RtcpDecoder {
       loss = Math.max(0, lost) * 100.0 / (Math.max(0, lost) + received);
     }
     Double rtt = RtcpUnits.secondsToMs(kv.get("rtt"));
-    Codecs.Codec c = Codecs.lookup(amiCodec(raw));
+    Codecs.Codec c = Codecs.lookup(codec);
     CodecProfile profile = c != null ? c.profile() : null;
     return new RtcpMessage(
         "received",
@@ -196,6 +201,23 @@ public final class RtcpDecoder {
       if (v != null && !v.isEmpty()) return v;
       v = raw.get(name);
       if (v != null) return v;
+    }
+    return null;
+  }
+
+  /** The codec from the ARI channel's {@code channelvars} object, when {@code ari.conf channelvars} lists one. */
+  static String ariCodec(Map<?, ?> ari) {
+    if (!(ari.get("channel") instanceof Map<?, ?> channel)) return null;
+    if (!(channel.get("channelvars") instanceof Map<?, ?> vars)) return null;
+    for (String name : AMI_CODEC_VARS) {
+      for (Map.Entry<?, ?> e : vars.entrySet()) {
+        if (e.getKey() != null
+            && e.getValue() != null
+            && e.getKey().toString().strip().toLowerCase(Locale.ROOT).equals(name)
+            && !e.getValue().toString().isBlank()) {
+          return e.getValue().toString();
+        }
+      }
     }
     return null;
   }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callarchive.enrich.RawView;
-import io.callarchive.enrich.TestDocs;
+import io.callarchive.enrich.EventDocs;
 import java.math.BigDecimal;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AdviceOfChargeTest {
 
   private static AdviceOfCharge decode(String action, String... lines) {
-    return AdviceOfCharge.decode(action, RawView.of(TestDocs.fields(lines)));
+    return AdviceOfCharge.decode(action, RawView.of(EventDocs.fields(lines)));
   }
 
   @ParameterizedTest(name = "{0} x {1} = {2}")

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.enrich.TestDocs;
+import io.callarchive.enrich.EventDocs;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.model.IndexType;
 import io.callarchive.pipeline.DocIds;
@@ -25,7 +25,7 @@ class AocEnricherTest {
   @Test
   void aocEventGetsChargeFieldsAndOneChargesDocument() {
     IndexDoc event =
-        TestDocs.ami(
+        EventDocs.ami(
             "AOC-E",
             "Channel: DAHDI/i1/555-1",
             "Charge/Type: Currency",
@@ -55,7 +55,7 @@ class AocEnricherTest {
   @Test
   void aocSRatesBecomeObjects() {
     IndexDoc event =
-        TestDocs.ami(
+        EventDocs.ami(
             "AOC-S",
             "(null)(0)/Chargeable: BasicCommunication",
             "(null)(0)/Duration/Currency/Name: EUR",
@@ -75,10 +75,10 @@ class AocEnricherTest {
 
   @Test
   void otherEventsAndOtherSourcesAreLeftAlone() {
-    IndexDoc hangup = TestDocs.ami("Hangup", "Cause: 16");
+    IndexDoc hangup = EventDocs.ami("Hangup", "Cause: 16");
     assertTrue(run(hangup).isEmpty());
     assertNull(hangup.doc().get("charge"));
-    IndexDoc fs = TestDocs.freeswitch("AOC-D", "Charge/Type: Free");
+    IndexDoc fs = EventDocs.freeswitch("AOC-D", "Charge/Type: Free");
     assertTrue(run(fs).isEmpty());
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callarchive.Corpus;
-import io.callarchive.enrich.TestDocs;
+import io.callarchive.enrich.EventDocs;
 import io.callarchive.model.Doc;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.model.IndexType;
@@ -182,7 +182,7 @@ class RtcpCorpusTest {
     assertEquals(2, blocks.size());
     List<Doc> quality = new ArrayList<>();
     for (Map<String, Object> b : blocks) {
-      IndexDoc e = TestDocs.event("freeswitch.esl", "freeswitch", (String) b.get("Event-Name"), b);
+      IndexDoc e = EventDocs.event("freeswitch.esl", "freeswitch", (String) b.get("Event-Name"), b);
       new RtcpEnricher().enrich(e, d -> quality.add(d.doc()));
     }
     assertEquals(2, quality.size());

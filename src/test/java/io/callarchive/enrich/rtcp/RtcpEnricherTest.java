@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.enrich.TestDocs;
+import io.callarchive.enrich.EventDocs;
 import io.callarchive.model.Doc;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.model.IndexType;
@@ -44,7 +44,7 @@ class RtcpEnricherTest {
                 "Report0LSR: 0",
                 "Report0DLSR: 0.0000"));
     lines.addAll(List.of(extra));
-    return TestDocs.ami("RTCPReceived", lines.toArray(String[]::new));
+    return EventDocs.ami("RTCPReceived", lines.toArray(String[]::new));
   }
 
   @Test
@@ -120,7 +120,7 @@ class RtcpEnricherTest {
   @Test
   void senderReportWithoutBlocksHasNoQualityDocument() {
     IndexDoc event =
-        TestDocs.ami(
+        EventDocs.ami(
             "RTCPSent",
             "To: 192.0.2.10:10001",
             "SSRC: 0x00000001",
@@ -141,7 +141,7 @@ class RtcpEnricherTest {
   @Test
   void senderReportWithTwoBlocksGivesTwoQualityDocuments() {
     IndexDoc event =
-        TestDocs.ami(
+        EventDocs.ami(
             "RTCPSent",
             "To: 192.0.2.10:10001",
             "SSRC: 0x00000001",
@@ -175,7 +175,7 @@ class RtcpEnricherTest {
   void legacyAsteriskSentReportHasJitterInSeconds() {
     // Asterisk 1.8/11 shape (res_rtp_asterisk.c): one block as plain keys, IAJitter in seconds
     IndexDoc event =
-        TestDocs.ami(
+        EventDocs.ami(
             "RTCPSent",
             "To: 192.168.0.2:58873",
             "OurSSRC: 842807399",
@@ -199,7 +199,7 @@ class RtcpEnricherTest {
   @Test
   void freeswitchRtcpMessageUsesItsRtpRate() {
     IndexDoc event =
-        TestDocs.freeswitch(
+        EventDocs.freeswitch(
             "RECV_RTCP_MESSAGE",
             "Event-Name: RECV_RTCP_MESSAGE",
             "Unique-ID: 5a3a1d91-90d3-4db4-af5c-cc3ae15d93a4",
@@ -238,7 +238,7 @@ class RtcpEnricherTest {
   @Test
   void freeswitchZeroRttMeansUnknown() {
     IndexDoc event =
-        TestDocs.freeswitch(
+        EventDocs.freeswitch(
             "RECV_RTCP_MESSAGE", "SSRC: 00000001", "Source0-SSRC: 00000002", "Source0-Fraction: 0",
             "Source0-Lost: 0", "Source0-Jitter: 0", "Rtt0-Avg: 0.000000");
     IndexDoc q = run(event).get(0);
@@ -250,7 +250,7 @@ class RtcpEnricherTest {
   @Test
   void freeswitchEndOfCallStatisticsBecomeOneReport() {
     IndexDoc event =
-        TestDocs.freeswitch(
+        EventDocs.freeswitch(
             "CHANNEL_HANGUP_COMPLETE",
             "variable_rtp_use_codec_name: G729",
             "variable_remote_media_ip: 198.51.100.7",
@@ -280,7 +280,7 @@ class RtcpEnricherTest {
   @Test
   void asteriskRtpAudioQosSummaryBecomesOneReport() {
     IndexDoc event =
-        TestDocs.ami(
+        EventDocs.ami(
             "VarSet",
             "Channel: PJSIP/1001-00000001",
             "Variable: RTPAUDIOQOS",
@@ -304,7 +304,7 @@ class RtcpEnricherTest {
   @Test
   void asteriskQosWithNothingReceivedHasNoMosAndBridgedCopyIsIgnored() {
     IndexDoc none =
-        TestDocs.ami(
+        EventDocs.ami(
             "VarSet",
             "Variable: RTPAUDIOQOS",
             "Value: ssrc=1;themssrc=0;lp=0;rxjitter=0.000000;rxcount=0;txjitter=0.000000;txcount=227;rlp=0;rtt=0.000000");
@@ -313,17 +313,34 @@ class RtcpEnricherTest {
     assertNull(q.doc().get("rtcp.fraction_lost_pct"));
     assertNull(q.doc().get("rtcp.rtt_ms"));
     IndexDoc bridged =
-        TestDocs.ami("VarSet", "Variable: RTPAUDIOQOSBRIDGED", "Value: ssrc=1;lp=0;rxcount=10;txjitter=0.01");
+        EventDocs.ami("VarSet", "Variable: RTPAUDIOQOSBRIDGED", "Value: ssrc=1;lp=0;rxcount=10;txjitter=0.01");
     assertTrue(run(bridged).isEmpty());
-    assertTrue(run(TestDocs.ami("VarSet", "Variable: FOO", "Value: lp=1")).isEmpty());
+    assertTrue(run(EventDocs.ami("VarSet", "Variable: FOO", "Value: lp=1")).isEmpty());
+  }
+
+  @Test
+  void ariChannelVarsetOfRtpAudioQosIsReadWithTheCodecFromChannelvars() {
+    java.util.Map<String, Object> raw = new java.util.LinkedHashMap<>();
+    raw.put("type", "ChannelVarset");
+    raw.put("variable", "RTPAUDIOQOS");
+    raw.put("value", "ssrc=1;themssrc=2;lp=0;rxjitter=0.0;rxcount=500;txjitter=0.004;txcount=500;rlp=0;rtt=0.0");
+    raw.put(
+        "channel",
+        java.util.Map.of("id", "1700000000.2", "channelvars", java.util.Map.of("CHANNEL(audioreadformat)", "g729")));
+    IndexDoc event = EventDocs.event("asterisk.ari", "ari", "ChannelVarset", raw);
+    IndexDoc q = run(event).get(0);
+    assertEquals("G.729A", q.doc().get("rtcp.mos_codec"));
+    assertEquals(4.0, (Double) q.doc().get("rtcp.jitter_ms"), 1e-9);
+    assertEquals(0.0, q.doc().get("rtcp.fraction_lost_pct"));
+    assertTrue(run(EventDocs.event("asterisk.ari", "ari", "ChannelVarset", java.util.Map.of("variable", "X"))).isEmpty());
   }
 
   @Test
   void eventsWithoutReportsAreLeftAlone() {
-    IndexDoc hangup = TestDocs.ami("Hangup", "Cause: 16");
+    IndexDoc hangup = EventDocs.ami("Hangup", "Cause: 16");
     assertTrue(run(hangup).isEmpty());
     assertNull(hangup.doc().get("rtcp"));
-    IndexDoc fsHangup = TestDocs.freeswitch("CHANNEL_HANGUP_COMPLETE", "Hangup-Cause: NORMAL_CLEARING");
+    IndexDoc fsHangup = EventDocs.freeswitch("CHANNEL_HANGUP_COMPLETE", "Hangup-Cause: NORMAL_CLEARING");
     assertTrue(run(fsHangup).isEmpty());
     assertNull(fsHangup.doc().get("rtcp"));
   }
@@ -331,7 +348,7 @@ class RtcpEnricherTest {
   @Test
   void garbageValuesDoNotThrow() {
     IndexDoc event =
-        TestDocs.ami(
+        EventDocs.ami(
             "RTCPReceived", "SSRC: nope", "PT: ?", "ReportCount: x", "Report0FractionLost: 999",
             "Report0IAJitter: -4", "Report0CumulativeLost: lots", "Report99999999999SourceSSRC: 1", "RTT: abc");
     List<IndexDoc> q = run(event);

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Test helper: hand-built normalised events documents, shaped as the pipeline leaves them. */
-public final class TestDocs {
+public final class EventDocs {
   public static final Instant TS = Instant.parse("2024-05-01T10:11:12.345Z");
 
-  private TestDocs() {}
+  private EventDocs() {}
 
   /** Raw key/values from {@code "Key: Value"} lines, a repeated key becoming a list as the readers do. */
   @SuppressWarnings("unchecked")
