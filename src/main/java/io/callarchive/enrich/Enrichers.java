@@ -1,5 +1,7 @@
 package io.callarchive.enrich;
 
+import io.callarchive.enrich.aoc.AocEnricher;
+import io.callarchive.enrich.rtcp.RtcpEnricher;
 import io.callarchive.pipeline.Enricher;
 import java.util.List;
 
@@ -8,6 +10,6 @@ public final class Enrichers {
   private Enrichers() {}
 
   public static List<Enricher> standard() {
-    return List.of();
+    return List.of(new AocEnricher(), new RtcpEnricher());
   }
 }
