@@ -3,6 +3,7 @@ package io.callarchive.enrich;
 import io.callarchive.enrich.aoc.AocEnricher;
 import io.callarchive.enrich.cause.CauseEnricher;
 import io.callarchive.enrich.rtcp.RtcpEnricher;
+import io.callarchive.enrich.sdp.SdpEnricher;
 import io.callarchive.pipeline.Enricher;
 import java.util.List;
 
@@ -12,6 +13,6 @@ public final class Enrichers {
 
   /** The standard enrichers; each is stateless, so the list may be shared between pipelines. */
   public static List<Enricher> standard() {
-    return List.of(new AocEnricher(), new RtcpEnricher(), new CauseEnricher());
+    return List.of(new AocEnricher(), new RtcpEnricher(), new CauseEnricher(), new SdpEnricher());
   }
 }
