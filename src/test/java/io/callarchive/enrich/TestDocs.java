@@ -43,6 +43,50 @@ public final class TestDocs {
     return out;
   }
 
+  /** RFC 3986 percent-decoding of UTF-8 text, as FreeSWITCH's plain format encodes values (event-sources §3.3). */
+  public static String percentDecode(String s) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] in = s.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < in.length; i++) {
+      if (in[i] == '%' && i + 2 < in.length) {
+        out.write(Integer.parseInt(new String(in, i + 1, 2, StandardCharsets.US_ASCII), 16));
+        i += 2;
+      } else {
+        out.write(in[i]);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The headers of the first FreeSWITCH plain event block in a text whose first header is {@code firstHeader},
+   * values percent-decoded and a repeated key kept as a list, the way the ESL parser hands them on.
+   */
+  public static Map<String, Object> freeswitchBlock(String text, String firstHeader) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    boolean in = false;
+    for (String line : text.split("\r?\n")) {
+      if (!in && !line.startsWith(firstHeader + ":")) continue;
+      in = true;
+      if (line.isEmpty()) break;
+      int colon = line.indexOf(": ");
+      if (colon < 0) continue;
+      String key = line.substring(0, colon);
+      String value = percentDecode(line.substring(colon + 2));
+      Object prev = m.get(key);
+      if (prev == null) {
+        m.put(key, value);
+      } else {
+        List<Object> list = new ArrayList<>();
+        if (prev instanceof List<?> l) list.addAll(l);
+        else list.add(prev);
+        list.add(value);
+        m.put(key, list);
+      }
+    }
+    return m;
+  }
+
   /** A map from alternating keys and values. */
   public static Map<String, Object> map(Object... kv) {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.callarchive.enrich.sdp;
 
+import static io.callarchive.enrich.TestDocs.percentDecode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callarchive.Corpus;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -202,20 +202,5 @@ class SdpParserTest {
     assertNull(IpLiteral.normalise("1.2.3"));
     assertNull(IpLiteral.normalise("2001:db8::g"));
     assertNull(IpLiteral.normalise(""));
-  }
-
-  /** RFC 3986 percent-decoding, as FreeSWITCH's plain format encodes values (event-sources §3.3). */
-  static String percentDecode(String s) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%' && i + 2 < s.length()) {
-        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else {
-        out.write((byte) c);
-      }
-    }
-    return out.toString(StandardCharsets.UTF_8);
   }
 }
