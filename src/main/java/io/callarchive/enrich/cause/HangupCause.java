@@ -34,7 +34,8 @@ public record HangupCause(
     boolean reported = name != null || number != null || text != null;
     if (cause == null && !reported && sipCode != null) cause = CauseTable.fromSip(sipCode);
 
-    Integer q850 = cause != null ? Integer.valueOf(cause.q850()) : number;
+    // An unknown number is still a Q.850 value when in its range (7 bits, Q.850 §2.2.5); beyond, only raw text.
+    Integer q850 = cause != null ? Integer.valueOf(cause.q850()) : number != null && number <= 127 ? number : null;
     Category category;
     if (sipCode != null && !(sipCode == 487 && cause != null && cause.category() != Category.ANSWERED)) {
       // The SIP status is the more precise signal (event-sources §10.2), except 487: it only says the INVITE
@@ -63,8 +64,17 @@ public record HangupCause(
     return cause == null && q850 == null && sipCode == null && raw == null;
   }
 
-  /** Writes the {@code hangup.*} fields. */
+  /**
+   * Writes the {@code hangup.*} fields. The enricher owns {@code hangup.cause.*} and {@code hangup.sip_code}:
+   * what a parser may have put there from the raw values (a name that is not canonical) is replaced; other
+   * {@code hangup.*} fields are kept.
+   */
   public void writeTo(Doc doc) {
+    if (doc.get("hangup") instanceof java.util.Map<?, ?> existing) {
+      existing.remove("cause");
+      existing.remove("sip_code");
+      existing.remove("sip_code_mapped");
+    }
     if (q850 != null) doc.put("hangup.cause.q850", q850);
     if (cause != null) {
       doc.put("hangup.cause.code", cause.code());

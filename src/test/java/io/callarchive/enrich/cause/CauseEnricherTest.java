@@ -5,6 +5,7 @@ import static io.callarchive.enrich.TestDocs.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callarchive.Corpus;
@@ -44,7 +45,7 @@ class CauseEnricherTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   void amiHangupCauseNumberAndTextGiveTheRow(Cause c) {
-    if (c.code() > 127) return; // Asterisk only reports Q.850 values
+    assumeTrue(c.code() <= 127, "Asterisk only reports Q.850 values");
     String text = c.asteriskText() != null ? c.asteriskText() : "Unknown";
     Doc d = enrich(event("asterisk.ami", "Hangup", "ami", map("Cause", String.valueOf(c.code()), "Cause-txt", text)));
     assertUnified(c, d);
@@ -54,7 +55,7 @@ class CauseEnricherTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   void ariChannelDestroyedNumericCauseGivesTheRow(Cause c) {
-    if (c.code() > 127) return;
+    assumeTrue(c.code() <= 127, "Q.850 values only");
     Doc d = enrich(event("asterisk.ari", "ChannelDestroyed", "ari", map("cause", c.code(), "cause_txt", "x")));
     assertUnified(c, d);
   }
@@ -84,7 +85,7 @@ class CauseEnricherTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   void ccsFailureQ850GivesTheRow(Cause c) {
-    if (c.code() > 127) return;
+    assumeTrue(c.code() <= 127, "Q.850 values only");
     Map<String, Object> raw = map("type", "connection_failure", "data", map("failure", map("q850", c.code())));
     Doc d = enrich(event("ccs.events", "connection_failure", "ccs", raw));
     assertUnified(c, d);
@@ -182,6 +183,27 @@ class CauseEnricherTest {
     assertEquals("Unknown", ami.get("hangup.cause.raw"));
     assertEquals("other", ami.get("hangup.cause.category"));
     assertNull(ami.get("hangup.cause.name"));
+  }
+
+  @Test
+  void numbersOutsideTheQ850RangeStayRawSoTheyCannotBreakTheShortField() {
+    Doc d = enrich(event("asterisk.ami", "Hangup", "ami", map("Cause", "999999", "Cause-txt", "Unknown")));
+    assertNull(d.get("hangup.cause.q850"));
+    assertEquals("Unknown", d.get("hangup.cause.raw"));
+    assertEquals("other", d.get("hangup.cause.category"));
+  }
+
+  @Test
+  void whatAParserPutUnderHangupCauseIsReplacedButOtherHangupFieldsStay() {
+    IndexDoc e = event("kazoo.amqp", "CHANNEL_DESTROY", "kazoo", map("Hangup-Cause", "not a cause"));
+    e.doc().put("hangup.cause.name", "not a cause");
+    e.doc().put("hangup.sip_code", 999L);
+    e.doc().put("hangup.disposition", "send_bye");
+    Doc d = enrich(e);
+    assertNull(d.get("hangup.cause.name"), "only canonical names go to hangup.cause.name");
+    assertEquals("not a cause", d.get("hangup.cause.raw"));
+    assertNull(d.get("hangup.sip_code"));
+    assertEquals("send_bye", d.get("hangup.disposition"));
   }
 
   @Test
