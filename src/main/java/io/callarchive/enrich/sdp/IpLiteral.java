@@ -10,7 +10,7 @@ import java.net.UnknownHostException;
 public final class IpLiteral {
   private IpLiteral() {}
 
-  /** The address without brackets or zone id when {@code s} is an IPv4 or IPv6 literal (brackets allowed), else null. */
+  /** The address, without brackets or zone id, when {@code s} is an IPv4 or IPv6 literal; else null. */
   public static String normalise(String s) {
     if (s == null) return null;
     String t = s.strip();

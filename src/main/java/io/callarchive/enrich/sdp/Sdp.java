@@ -11,7 +11,8 @@ import java.util.List;
  * @param partial true when some of the text could not be read (garbage lines, truncation, missing rtpmap)
  * @param problems why it is partial, one short reason per problem (bounded)
  */
-public record Sdp(String originAddress, String sessionVersion, List<Media> media, boolean partial, List<String> problems) {
+public record Sdp(
+    String originAddress, String sessionVersion, List<Media> media, boolean partial, List<String> problems) {
 
   /**
    * The stream that describes the call's audio: the first audio description with a non-zero port, else the
@@ -66,7 +67,8 @@ public record Sdp(String originAddress, String sessionVersion, List<Media> media
 
     /** {@code dtls}, {@code sdes} or null: how SRTP keys are exchanged. */
     public String srtpMethod() {
-      if (fingerprintHash != null && protocol != null && protocol.toUpperCase(java.util.Locale.ROOT).startsWith("UDP/TLS")) {
+      boolean udpTls = protocol != null && protocol.toUpperCase(java.util.Locale.ROOT).startsWith("UDP/TLS");
+      if (fingerprintHash != null && udpTls) {
         return "dtls";
       }
       if (!cryptoSuites.isEmpty()) return "sdes";

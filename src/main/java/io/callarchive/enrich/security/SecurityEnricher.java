@@ -33,8 +33,10 @@ public final class SecurityEnricher implements Enricher {
           "event.timestamp_precision", "observer.name", "labels", "call.id", "channel.id", "channel.name",
           "log.file.path", "log.offset");
 
-  private static final Pattern STATUS_TRANSPORT = Pattern.compile("\\((UDP|TCP|TLS|WSS|WS)\\)", Pattern.CASE_INSENSITIVE);
-  private static final Pattern CONTACT_TRANSPORT = Pattern.compile(";transport=(udp|tcp|tls|wss|ws)\\b", Pattern.CASE_INSENSITIVE);
+  private static final Pattern STATUS_TRANSPORT =
+      Pattern.compile("\\((UDP|TCP|TLS|WSS|WS)\\)", Pattern.CASE_INSENSITIVE);
+  private static final Pattern CONTACT_TRANSPORT =
+      Pattern.compile(";transport=(udp|tcp|tls|wss|ws)\\b", Pattern.CASE_INSENSITIVE);
 
   @Override
   public String name() {
