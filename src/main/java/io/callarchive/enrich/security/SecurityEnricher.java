@@ -1,5 +1,6 @@
 package io.callarchive.enrich.security;
 
+import io.callarchive.enrich.DerivedDocs;
 import io.callarchive.enrich.RawFields;
 import io.callarchive.enrich.security.SecurityEventType.Outcome;
 import io.callarchive.model.Doc;
@@ -8,7 +9,6 @@ import io.callarchive.model.IndexType;
 import io.callarchive.pipeline.DocIds;
 import io.callarchive.pipeline.Enricher;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,13 +25,6 @@ import java.util.regex.Pattern;
  * Stateless and thread-safe; never throws.
  */
 public final class SecurityEnricher implements Enricher {
-
-  /** The common fields copied from the events document to the security document. */
-  private static final List<String> COMMON =
-      List.of(
-          "@timestamp", "event.dataset", "event.action", "event.kind", "event.ingested", "event.timestamp_origin",
-          "event.timestamp_precision", "observer.name", "labels", "call.id", "channel.id", "channel.name",
-          "log.file.path", "log.offset");
 
   private static final Pattern STATUS_TRANSPORT =
       Pattern.compile("\\((UDP|TCP|TLS|WSS|WS)\\)", Pattern.CASE_INSENSITIVE);
@@ -53,10 +46,7 @@ public final class SecurityEnricher implements Enricher {
     mergeInto(doc, sec);
     addAuthenticationCategory(doc);
 
-    Doc copy = new Doc();
-    for (String path : COMMON) copy.put(path, copyOf(doc.get(path)));
-    copy.put("event.category", copyOf(doc.get("event.category")));
-    copy.put("event.type", copyOf(doc.get("event.type")));
+    Doc copy = DerivedDocs.common(event);
     mergeInto(copy, sec);
     String id = DocIds.of("security", event.id());
     derived.accept(new IndexDoc(IndexType.SECURITY, id, event.timestamp(), copy, event.raw(), event.provenance()));
@@ -208,12 +198,5 @@ public final class SecurityEnricher implements Enricher {
         target.put(prefix + e.getKey(), e.getValue());
       }
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object copyOf(Object v) {
-    if (v instanceof List<?> l) return new ArrayList<>(l);
-    if (v instanceof Map<?, ?> m) return new LinkedHashMap<>((Map<String, Object>) m);
-    return v;
   }
 }
