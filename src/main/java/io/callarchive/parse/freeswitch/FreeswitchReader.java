@@ -78,8 +78,8 @@ public final class FreeswitchReader implements EventReader {
     int len = e < 0 ? -e - 1 : e;
     byte[] line = w.copy(0, len);
     int content = contentEnd(line, 0, len);
-    if (line[0] == '{') return json(0, 0, -1);
-    if (startsXmlEvent()) return xml(0, 0, -1);
+    if (line[0] == '{') return json(0, -1);
+    if (startsXmlEvent()) return xml(0, -1);
     if (EslValues.headerColon(line, 0, content) >= 0) return message();
     return text();
   }
@@ -215,8 +215,8 @@ public final class FreeswitchReader implements EventReader {
       if (n == 0) return malformed(b.end, type + " envelope without Content-Length");
       if (!w.ensure(body + 1)) return skipped(b.end, "envelope at end of input without its " + type + " body");
       return switch (type) {
-        case "text/event-json" -> json(0, body, n);
-        case "text/event-xml" -> xml(0, body, n);
+        case "text/event-json" -> json(body, n);
+        case "text/event-xml" -> xml(body, n);
         default -> plain(body, n);
       };
     }
@@ -266,7 +266,14 @@ public final class FreeswitchReader implements EventReader {
       int want = (int) (bodyStart + m);
       bodyEnd = w.ensure(want) ? want : w.available();
       boolean consistent = frameComplete && bodyEnd <= frameEnd && isBlank(bodyEnd, frameEnd);
-      if (!consistent) bodyEnd = cutAtNextMessage(bodyStart, bodyEnd);
+      if (!consistent) {
+        bodyEnd = cutAtNextMessage(bodyStart, bodyEnd);
+        if (bodyEnd > bodyStart && w.at(bodyEnd - 1) != '\n') {
+          // An untrusted length that stops inside a line (indented documentation samples): the line is body.
+          int e = w.lineEnd(bodyEnd);
+          bodyEnd = e == Integer.MIN_VALUE ? bodyEnd : e < 0 ? -e - 1 : e;
+        }
+      }
       own = bodyEnd;
     }
     int end;
@@ -393,7 +400,7 @@ public final class FreeswitchReader implements EventReader {
 
   // ------------------------------------------------------------------------------------------------ json, xml
 
-  private Parsed json(int envelopeStart, int start, long declared) throws IOException {
+  private Parsed json(int start, long declared) throws IOException {
     int rel = start;
     while (w.ensure(rel + 1) && rel < w.limit() && isBlank(rel, rel + 1)) rel++;
     int own = objectEnd(rel);
@@ -449,7 +456,7 @@ public final class FreeswitchReader implements EventReader {
     return close > 0 && head.substring(close + 2).stripLeading().startsWith("<event>");
   }
 
-  private Parsed xml(int envelopeStart, int start, long declared) throws IOException {
+  private Parsed xml(int start, long declared) throws IOException {
     byte[] close = "</event>".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     int own = -1;
     for (int i = start; ; i++) {
