@@ -6,6 +6,7 @@ import io.callarchive.parse.EventReader;
 import io.callarchive.parse.Text;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -79,7 +80,7 @@ public final class FreeswitchReader implements EventReader {
     byte[] line = w.copy(0, len);
     int content = contentEnd(line, 0, len);
     if (line[0] == '{') return json(0, -1);
-    if (startsXmlEvent()) return xml(0, -1);
+    if (line[0] == '<' && startsXmlEvent(line)) return xml(0, -1);
     if (EslValues.headerColon(line, 0, content) >= 0) return message();
     return text();
   }
@@ -289,7 +290,9 @@ public final class FreeswitchReader implements EventReader {
         return malformed(w.available(), "truncated: input ends inside an event (" + declared
             + " bytes declared, " + (w.available() - start) + " present)");
       }
-      if (!framed && inner == null) end = withContinuations(end);
+      // Only dumps split an event with an empty line; a protocol message (outbound mode's CHANNEL_DATA reply has a
+      // Content-Type) is never continued, so a live connection is not asked for bytes beyond it.
+      if (!framed && inner == null && find(b, CONTENT_TYPE) == null) end = withContinuations(end);
     }
     if (event == null) return malformed(end, "event body without Event-Name");
     return plainEvent(start, end, bodyStart, bodyEnd);
@@ -446,18 +449,26 @@ public final class FreeswitchReader implements EventReader {
     }
   }
 
-  private boolean startsXmlEvent() throws IOException {
-    w.ensure(256);
-    int n = Math.min(w.available(), 256);
-    String head = new String(w.copy(0, n), java.nio.charset.StandardCharsets.ISO_8859_1);
-    if (head.startsWith("<event>")) return true;
-    if (!head.startsWith("<?xml")) return false;
-    int close = head.indexOf("?>");
-    return close > 0 && head.substring(close + 2).stripLeading().startsWith("<event>");
+  /**
+   * Whether an {@code <event>} document starts here: looks at the first line and, after an XML declaration, the
+   * next one only, so that a live connection is never asked for bytes the server has not sent.
+   */
+  private boolean startsXmlEvent(byte[] firstLine) throws IOException {
+    String first = new String(firstLine, StandardCharsets.ISO_8859_1).strip();
+    if (first.startsWith("<event>")) return true;
+    if (!first.startsWith("<?xml")) return false;
+    int close = first.indexOf("?>");
+    if (close < 0) return false;
+    if (first.length() > close + 2) return first.substring(close + 2).stripLeading().startsWith("<event>");
+    int e = w.lineEnd(firstLine.length);
+    int end = e == Integer.MIN_VALUE ? 0 : e < 0 ? -e - 1 : e;
+    if (end <= firstLine.length) return false;
+    String next = new String(w.copy(firstLine.length, end - firstLine.length), StandardCharsets.ISO_8859_1);
+    return next.stripLeading().startsWith("<event>");
   }
 
   private Parsed xml(int start, long declared) throws IOException {
-    byte[] close = "</event>".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] close = "</event>".getBytes(StandardCharsets.US_ASCII);
     int own = -1;
     for (int i = start; ; i++) {
       if (i + close.length > w.limit()) {
@@ -525,7 +536,7 @@ public final class FreeswitchReader implements EventReader {
   }
 
   private static int gluedEnvelope(byte[] line, int ce) {
-    String s = new String(line, 0, ce, java.nio.charset.StandardCharsets.ISO_8859_1);
+    String s = new String(line, 0, ce, StandardCharsets.ISO_8859_1);
     int best = -1;
     for (String marker : new String[] {" Content-Length: ", " Content-Type: "}) {
       int i = s.indexOf(marker);

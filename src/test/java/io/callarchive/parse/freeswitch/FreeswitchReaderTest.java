@@ -341,6 +341,42 @@ class FreeswitchReaderTest {
     return out;
   }
 
+  /** A live connection: hands out what the server has sent so far, and fails if asked for more. */
+  static final class LiveSocket extends InputStream {
+    private final ByteArrayInputStream in;
+
+    LiveSocket(String sent) {
+      in = new ByteArrayInputStream(sent.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public int read() {
+      return read(new byte[1], 0, 1);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (in.available() == 0) throw new AssertionError("the reader waited for bytes the server has not sent");
+      return in.read(b, off, len);
+    }
+  }
+
+  @Test
+  void aLiveConnectionIsNeverAskedForBytesBeyondTheMessage() throws IOException {
+    String outboundConnect =
+        "Content-Type: command/reply\nReply-Text: +OK\nEvent-Name: CHANNEL_DATA\nUnique-ID: u1\n\n";
+    String json = "{\"Event-Name\":\"HEARTBEAT\"}";
+    String[] messages = {"Content-Type: auth/request\n\n", envelope(RTCP), outboundConnect,
+        "Content-Length: " + json.length() + "\nContent-Type: text/event-json\n\n" + json};
+    for (String m : messages) {
+      try (FreeswitchReader r = new FreeswitchReader(new LiveSocket(m), "esl://fs1:8021")) {
+        Parsed p = r.next();
+        assertEquals(m.length(), p.raw().length, m);
+        assertFalse(p instanceof Parsed.Malformed, m);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------------------------ detection
 
   @Test
