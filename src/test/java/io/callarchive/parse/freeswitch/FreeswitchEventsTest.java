@@ -427,6 +427,37 @@ class FreeswitchEventsTest {
   }
 
   @Test
+  void thePipelineIndexesTheEventWithItsRawHeadersUnderFreeswitch() {
+    Parsed.Event e = (Parsed.Event) read(envelope(REGISTER_FAILURE)).get(0);
+    Instant now = Instant.parse("2024-03-02T00:00:00Z");
+    io.callarchive.pipeline.Pipeline pipeline =
+        new io.callarchive.pipeline.Pipeline(List.of(), new NoSink(), java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+    Doc d = pipeline.normalise(e, format, new io.callarchive.pipeline.SourceContext(null, Map.of(), now)).doc();
+    assertEquals("freeswitch.esl", d.get("event.dataset"));
+    assertEquals("CUSTOM", d.get("event.action"));
+    assertEquals("sofia::register_failure", d.get("event.subclass"));
+    assertEquals("2024-03-01T09:00:00.123456Z", d.get("@timestamp"));
+    assertEquals("us", d.get("event.timestamp_precision"));
+    assertEquals("fs1", d.get("observer.name"));
+    assertEquals("203.0.113.77", d.get("freeswitch.network-ip"));
+    assertEquals("failure", d.get("event.outcome"), "the format's outcome is not overwritten");
+  }
+
+  /** The pipeline's normalise does not write to the sink. */
+  private static final class NoSink implements io.callarchive.pipeline.DocSink {
+    @Override
+    public void accept(io.callarchive.model.IndexDoc doc) {
+      throw new AssertionError("normalise must not index");
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
   void customEventKeepsCustomAsActionAndItsSubclassSearchable() {
     Parsed.Event e = first("freeswitch-docs__mod_avmd_1049372.txt", "CUSTOM");
     assertEquals("avmd::start", normalised(e).get("event.subclass"));
