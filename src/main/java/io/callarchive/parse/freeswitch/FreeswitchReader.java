@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Frames FreeSWITCH event socket traffic (event-sources §3.2, §3.3) into pieces, on bytes:
@@ -55,6 +56,12 @@ public final class FreeswitchReader implements EventReader {
   private static final String EVENT_NAME = "Event-Name";
   private static final String CONTENT_LENGTH = "Content-Length";
   private static final String CONTENT_TYPE = "Content-Type";
+
+  /** The commands mod_event_socket accepts from a client ({@code parse_command} in mod_event_socket.c). */
+  private static final Set<String> CLIENT_COMMANDS =
+      Set.of(
+          "auth", "userauth", "event", "nixevent", "noevents", "filter", "divert_events", "sendevent", "sendmsg",
+          "api", "bgapi", "exit", "log", "nolog", "linger", "nolinger", "myevents", "connect", "resume", "getvar");
 
   private final ByteWindow w;
   private final InputStream in;
@@ -532,6 +539,8 @@ public final class FreeswitchReader implements EventReader {
         return malformed(rel, "binary bytes outside any message");
       }
     }
+    String word = d.text().strip().split("\\s+", 2)[0];
+    if (CLIENT_COMMANDS.contains(word)) return skipped(rel, "client command '" + word + "'");
     return skipped(rel, "text outside ESL messages (console output, log line or client command)");
   }
 

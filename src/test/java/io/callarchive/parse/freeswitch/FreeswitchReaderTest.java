@@ -259,8 +259,9 @@ class FreeswitchReaderTest {
   @Test
   void clientCommandsAndCommandTextGluedToAnEnvelopeAreSkipped() {
     List<Parsed> parsed = readAll("auth ClueCon\n\nuuid_transfer " + envelope(RTCP));
-    assertEquals(TEXT, ((Parsed.Skipped) parsed.get(0)).reason());
+    assertEquals("client command 'auth'", ((Parsed.Skipped) parsed.get(0)).reason());
     Parsed.Skipped glued = (Parsed.Skipped) parsed.get(1);
+    assertEquals(TEXT, glued.reason());
     assertEquals("uuid_transfer ", new String(glued.raw(), StandardCharsets.UTF_8));
     assertEquals("RECV_RTCP_MESSAGE", ((Parsed.Event) parsed.get(2)).action());
   }
