@@ -109,13 +109,24 @@ public final class FreeswitchReader implements EventReader {
     boolean endedByBlankLine;
     boolean endsMidLine; // the input ended inside the last line
     boolean oversize;
+    boolean stoppedAtFrameEnd; // the outer frame ended at a line start before any empty line
     byte[] bytes; // bytes [0, end) of the window, for parsing
   }
 
   private Block scan(int from) throws IOException {
+    return scan(from, -1);
+  }
+
+  /** Scans a header block; one that reaches {@code frameEnd} at a line start stops there (-1: no frame). */
+  private Block scan(int from, int frameEnd) throws IOException {
     Block b = new Block();
     int rel = from;
     while (true) {
+      if (rel == frameEnd && rel > from) {
+        b.end = rel;
+        b.stoppedAtFrameEnd = true;
+        break;
+      }
       int e = w.lineEnd(rel);
       if (e == Integer.MIN_VALUE) {
         b.oversize = true;
@@ -255,13 +266,18 @@ public final class FreeswitchReader implements EventReader {
    * counted from {@code start}, or -1 for a bare event.
    */
   private Parsed plain(int start, long declared) throws IOException {
-    Block b = scan(start);
-    if (b.oversize) return malformed(b.end, "event header block longer than " + w.limit() + " bytes");
-    Header event = find(b, EVENT_NAME);
-    Header inner = b.endedByBlankLine ? find(b, CONTENT_LENGTH) : null;
     boolean framed = declared >= 0;
     int frameEnd = framed ? (int) (start + declared) : -1;
     boolean frameComplete = framed && w.ensure(frameEnd);
+    Block b = scan(start, frameComplete ? frameEnd : -1);
+    if (b.oversize) return malformed(b.end, "event header block longer than " + w.limit() + " bytes");
+    if (b.stoppedAtFrameEnd) {
+      // The event lacks its final empty line: the frame ends its headers (and a live connection is not asked for
+      // bytes beyond the frame).
+      return plainEvent(start, frameEnd, -1, -1);
+    }
+    Header event = find(b, EVENT_NAME);
+    Header inner = b.endedByBlankLine ? find(b, CONTENT_LENGTH) : null;
     int own = b.end;
     int bodyStart = -1;
     int bodyEnd = -1;
@@ -287,10 +303,6 @@ public final class FreeswitchReader implements EventReader {
     int end;
     if (framed && frameComplete && own <= frameEnd && isBlank(own, frameEnd)) {
       end = frameEnd;
-    } else if (framed && frameComplete && inner == null && own > frameEnd && frameEnd > start
-        && w.at(frameEnd - 1) == '\n') {
-      // The event lacks its final empty line and the next message follows at once: the frame is right.
-      return plainEvent(start, frameEnd, -1, -1);
     } else {
       end = own;
       if (framed && !frameComplete && end >= w.available() && w.atEof() && end > 0 && w.at(end - 1) != '\n') {
@@ -395,6 +407,7 @@ public final class FreeswitchReader implements EventReader {
       lossy |= body.lossy();
       fields.put("_body", body.text());
     }
+    if (action == null || action.isEmpty()) return malformed(end, "event body without Event-Name");
     return event(action, fields, lossy, raw);
   }
 

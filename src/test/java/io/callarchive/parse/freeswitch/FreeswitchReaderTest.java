@@ -237,6 +237,17 @@ class FreeswitchReaderTest {
   }
 
   @Test
+  void eventWithAnEmptyEventNameOrWithoutItsFinalEmptyLineIsStillFramedByItsLength() {
+    String noFinalBlank = "Event-Name: HEARTBEAT\nEvent-Info: x\n";
+    String empty = "Event-Name: \nUnique-ID: x\n\n";
+    List<Parsed> parsed = readAll(envelope(noFinalBlank) + envelope(empty) + envelope(RTCP));
+    assertEquals("HEARTBEAT", ((Parsed.Event) parsed.get(0)).action());
+    assertEquals("event body without Event-Name", ((Parsed.Malformed) parsed.get(1)).reason());
+    assertEquals("RECV_RTCP_MESSAGE", ((Parsed.Event) parsed.get(2)).action());
+    assertEquals(3, parsed.size());
+  }
+
+  @Test
   void inputEndingInsideAFrameIsATruncatedMalformedPiece() {
     String full = envelope(RTCP);
     int cut = full.indexOf("Source0-Jitter: 8") + "Source0-Jitter: 8".length();
@@ -368,6 +379,7 @@ class FreeswitchReaderTest {
         "Content-Type: command/reply\nReply-Text: +OK\nEvent-Name: CHANNEL_DATA\nUnique-ID: u1\n\n";
     String json = "{\"Event-Name\":\"HEARTBEAT\"}";
     String[] messages = {"Content-Type: auth/request\n\n", envelope(RTCP), outboundConnect,
+        envelope("Event-Name: HEARTBEAT\nEvent-Info: no%20final%20empty%20line\n"),
         "Content-Length: " + json.length() + "\nContent-Type: text/event-json\n\n" + json};
     for (String m : messages) {
       try (FreeswitchReader r = new FreeswitchReader(new LiveSocket(m), "esl://fs1:8021")) {
