@@ -3,9 +3,7 @@ package io.callarchive.parse.freeswitch;
 import io.callarchive.parse.Text;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Value decoding of the FreeSWITCH plain and xml event serialisations (event-sources §3.3). Stateless. */
@@ -141,13 +139,5 @@ final class EslValues {
       if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '\n') return false;
     }
     return true;
-  }
-
-  static String lower(String s) {
-    return s == null ? null : s.toLowerCase(Locale.ROOT);
-  }
-
-  static byte[] slice(byte[] b, int from, int to) {
-    return Arrays.copyOfRange(b, from, to);
   }
 }

@@ -36,18 +36,23 @@ import java.util.Set;
  * exactly there (trailing blank bytes allowed). When it does not (hand-edited or abridged samples), the event is
  * taken by its own framing (header block to the empty line, then its own body) and the rest is read as the next
  * piece: this is the resynchronisation on the next header block. A declared length that runs past the end of
- * the input is accepted only when the input ends at a line end; an input that ends inside a line is a truncated
- * frame ({@link Parsed.Malformed}). A {@code Content-Length} that is not a byte count or exceeds
+ * the input is accepted only when the input ends at a line end, because published samples are abridged; an input
+ * that ends inside a line is a truncated frame ({@link Parsed.Malformed}). An event without its final empty line
+ * ends where its frame ends. A {@code Content-Length} that is not a byte count or exceeds
  * {@link #MAX_FRAME} is malformed, and so are bytes outside any message that are not text (binary junk, invalid
  * UTF-8), a header block with neither {@code Event-Name} nor {@code Content-Type}, and an event body without
- * {@code Event-Name}. Printable text lines outside any message (console prompts, log lines, client commands
- * such as {@code auth ...} or a command glued in front of {@code Content-Length}) are skipped with a reason.
+ * a non-empty {@code Event-Name}. Printable text lines outside any message (console prompts, log lines, client
+ * commands such as {@code auth ...}, a command glued in front of {@code Content-Length}) are skipped with a reason
+ * that names the mod_event_socket command when there is one. Invalid UTF-8 inside an event is not malformed: it
+ * is replaced and the event flagged {@code lossyText}, its raw bytes kept (event-sources §0.3).
  * In bare dumps whose values are not URL-encoded, lines without {@code Name:} continue the previous value, and a
  * following header block without {@code Event-Name} or {@code Content-Type} (a raw SDP with an empty line in it)
  * continues the event.
  *
  * <p>Memory is bounded by {@link #MAX_FRAME}: longer frames, blocks and lines are dead-lettered in pieces of at
- * most that size. Blank bytes between pieces are not part of any piece. Not thread-safe.
+ * most about that size. Blank bytes between pieces are not part of any piece. On a live connection the reader
+ * never asks for bytes beyond the message it is reading (a well-formed message ends at its frame). Not
+ * thread-safe; nulls are never returned except at the end of the input.
  */
 public final class FreeswitchReader implements EventReader {
   /** Largest frame kept whole: an {@code api/response} of a busy switch can be a few MB. */
