@@ -6,6 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callarchive.Corpus;
+import io.callarchive.enrich.Enrichers;
+import io.callarchive.model.IndexDoc;
+import io.callarchive.model.IndexType;
+import io.callarchive.pipeline.DocSink;
+import io.callarchive.pipeline.Pipeline;
+import io.callarchive.pipeline.SourceContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.Readers;
 import java.io.IOException;
@@ -94,6 +104,37 @@ class FreeswitchCorpusTest {
     byte[] bytes = Files.readAllBytes(file);
     int n = Math.min(bytes.length, 8192);
     assertTrue(format.detect(bytes, n), file.getFileName() + " not detected");
+  }
+
+  @ParameterizedTest
+  @MethodSource("files")
+  void everyPieceGoesThroughThePipelineWithTheStandardEnrichers(Path file) throws IOException {
+    List<IndexDoc> out = new ArrayList<>();
+    DocSink sink =
+        new DocSink() {
+          @Override
+          public void accept(IndexDoc doc) {
+            out.add(doc);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    Pipeline pipeline = new Pipeline(Enrichers.standard(), sink, Clock.fixed(now, ZoneOffset.UTC));
+    List<Parsed> parsed = Readers.readAll(format, file);
+    for (Parsed p : parsed) pipeline.accept(p, format, new SourceContext(null, Map.of(), now));
+    long events = parsed.stream().filter(p -> p instanceof Parsed.Event).count();
+    assertEquals(events, pipeline.events.sum());
+    List<IndexDoc> indexed = out.stream().filter(d -> d.type() == IndexType.EVENTS).toList();
+    assertEquals(events, indexed.size());
+    for (IndexDoc d : indexed) {
+      assertEquals("freeswitch.esl", d.doc().get("event.dataset"));
+      assertTrue(d.doc().get("freeswitch") instanceof Map<?, ?>, "raw headers under freeswitch");
+    }
   }
 
   static List<String> describeAll(List<Parsed> parsed) {
