@@ -245,11 +245,27 @@ public final class FreeswitchReader implements EventReader {
       };
     }
     int end = (int) (body + n);
+    if (type.equals("api/response") && n > 0 && w.ensure(end) && startsWithEventName(body, end)) {
+      // uuid_dump and similar answer with the channel's data in plain event form (Event-Name: CHANNEL_DATA):
+      // that is an event record the platform produced, so it is archived as one.
+      return plain(body, n);
+    }
     if (!w.ensure(end)) {
       return malformed(w.available(), "truncated: " + type + " body of " + n + " bytes, input ends after "
           + (w.available() - body));
     }
     return skipped(end, type);
+  }
+
+  private boolean startsWithEventName(int from, int to) {
+    int i = from;
+    while (i < to && (w.at(i) == '\n' || w.at(i) == '\r' || w.at(i) == ' ')) i++;
+    String head = EVENT_NAME + ":";
+    if (to - i < head.length()) return false;
+    for (int k = 0; k < head.length(); k++) {
+      if (Character.toLowerCase((char) (w.at(i + k) & 0xff)) != Character.toLowerCase(head.charAt(k))) return false;
+    }
+    return true;
   }
 
   /** -1 when the text is not a non-negative decimal byte count. */

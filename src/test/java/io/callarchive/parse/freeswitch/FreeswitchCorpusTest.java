@@ -65,9 +65,6 @@ class FreeswitchCorpusTest {
    */
   private static final Map<String, KnownCase> KNOWN =
       Map.of(
-          // uuid_dump output: an api/response (a reply to a command) that prints a CHANNEL_DATA header block.
-          "freeswitch-outboundsocket__api-response-uuid-dump.txt",
-          new KnownCase("CHANNEL_DATA", "skipped", "api/response"),
           // The source's second BACKGROUND_JOB says "Event---Name:": the count misses it, the reader dead-letters it.
           "switchio__eventstream2.txt",
           new KnownCase(null, "malformed", "event body without Event-Name"));

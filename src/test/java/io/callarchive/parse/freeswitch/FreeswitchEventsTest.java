@@ -391,7 +391,7 @@ class FreeswitchEventsTest {
 
   @Test
   void nonEventMessagesAreSkippedWithTheirContentType() {
-    String api = "Event-Name: CHANNEL_DATA\nUnique-ID: x\n";
+    String api = "+OK 3 channels\n";
     String input =
         "Content-Type: auth/request\n\n"
             + "auth ClueCon\n\n"
@@ -407,6 +407,16 @@ class FreeswitchEventsTest {
         List.of("auth/request", "client command 'auth'", "command/reply", "client command 'event'", "api/response",
             "log/data", "text/disconnect-notice", "text/rude-rejection"),
         reasons);
+  }
+
+  @Test
+  void channelDumpAnsweredToAnApiCommandIsArchivedAsItsEvent() {
+    String dump = "Event-Name: CHANNEL_DATA\nUnique-ID: 9b1c\nChannel-Name: sofia/internal/1001\n\n";
+    List<Parsed> parsed = read("Content-Type: api/response\nContent-Length: " + dump.length() + "\n\n" + dump);
+    assertEquals(1, parsed.size());
+    Parsed.Event e = assertInstanceOf(Parsed.Event.class, parsed.get(0));
+    assertEquals("CHANNEL_DATA", e.action());
+    assertEquals("9b1c", e.fields().get("Unique-ID"));
   }
 
   @Test
