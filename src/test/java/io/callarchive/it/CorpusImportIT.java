@@ -12,7 +12,18 @@ import io.callarchive.imports.ImportOptions;
 import io.callarchive.imports.ImportRun;
 import io.callarchive.imports.ImportSummary;
 import io.callarchive.imports.Importer;
-import io.callarchive.parse.json.Pieces;
+import io.callarchive.model.IndexDoc;
+import io.callarchive.model.Parsed;
+import io.callarchive.parse.EventFormat;
+import io.callarchive.parse.Formats;
+import io.callarchive.parse.Readers;
+import io.callarchive.pipeline.DocSink;
+import io.callarchive.pipeline.Pipeline;
+import io.callarchive.pipeline.SourceContext;
+import io.callarchive.source.FileInputs;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.HashMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,48 +54,87 @@ class CorpusImportIT {
     es.indices().refresh(r -> r.index("callarchive-*"));
   }
 
+  /**
+   * The one piece of the corpus that is damaged: the source's second BACKGROUND_JOB names its class
+   * {@code Event---Name:}, so it cannot be archived as an event; it must be in the dead-letter index, whole.
+   */
+  private static final Map<String, String> KNOWN_DEAD_LETTERS =
+      Map.of("switchio__eventstream2.txt", "event body without Event-Name");
+
   @Test
-  void everyFileIsReadToItsEndWithNoDeadLetter() throws Exception {
+  void everyFileIsReadToItsEndAndOnlyTheDamagedPieceIsDeadLettered() throws Exception {
     List<String> problems = new ArrayList<>();
     for (Importer.FileResult f : summary.files()) {
-      if (f.file().getFileName().toString().endsWith(".md")) continue;
-      if (f.error() != null) problems.add(f.file().getFileName() + ": " + f.error());
-      if (f.malformed() > 0) problems.add(f.file().getFileName() + ": " + f.malformed() + " malformed");
+      String name = f.file().getFileName().toString();
+      if (name.endsWith(".md")) continue;
+      if (f.error() != null) problems.add(name + ": " + f.error());
+      long allowed = KNOWN_DEAD_LETTERS.containsKey(name) ? 1 : 0;
+      if (f.malformed() != allowed) problems.add(name + ": " + f.malformed() + " malformed");
     }
     assertEquals(List.of(), problems);
     assertEquals(0, summary.deadLettered(), "nothing refused by the index");
-    assertEquals(0, es.count(c -> c.index("callarchive-deadletter")).count());
+    var letters = es.search(s -> s.index("callarchive-deadletter").size(10), JsonNode.class).hits().hits();
+    assertEquals(KNOWN_DEAD_LETTERS.size(), letters.size());
+    for (var h : letters) {
+      String file = Path.of(h.source().path("log").path("file").path("path").asText()).getFileName().toString();
+      assertEquals(KNOWN_DEAD_LETTERS.get(file), h.source().path("error").path("message").asText());
+      assertTrue(h.source().path("event").path("original").asText().contains("Event---Name: BACKGROUND_JOB"));
+    }
   }
 
+  /** Folder → the format every file in it must be detected as. */
+  private static final Map<String, String> FORMAT_OF =
+      Map.of("asterisk-ami", "ami", "asterisk-ari", "ari", "kazoo-amqp", "kazoo", "freeswitch-esl", "freeswitch");
+
+  /**
+   * Every event the readers find is in the index under the id the pipeline gives it, and the index holds nothing
+   * else. The readers' own counts are checked against independent counts (a line scan, Jackson, PROVENANCE.md)
+   * in their unit tests; together that is every event of the corpus, each once. An event that stands in two
+   * corpus files (the same wiki sample reused) is one document, as docs/decisions/0002 says.
+   */
   @Test
-  void eachFileIsIndexedWithTheEventsItsProvenanceCounts() throws Exception {
-    Map<String, Map<String, Long>> indexed = new TreeMap<>();
-    var resp = es.search(s -> s.index("callarchive-events").size(0)
-        .aggregations("file", a -> a.terms(t -> t.field("log.file.path").size(500))
-            .aggregations("action", b -> b.terms(t -> t.field("event.action").size(500)))), Void.class);
-    for (StringTermsBucket file : resp.aggregations().get("file").sterms().buckets().array()) {
-      Map<String, Long> byAction = new TreeMap<>();
-      for (StringTermsBucket a : file.aggregations().get("action").sterms().buckets().array()) {
-        byAction.put(a.key().stringValue(), a.docCount());
-      }
-      indexed.put(Path.of(file.key().stringValue()).getFileName().toString(), byAction);
-    }
-    List<String> problems = new ArrayList<>();
+  void everyEventOfEveryFileIsIndexedOnceUnderItsId() throws Exception {
+    Formats formats = Formats.standard();
+    Pipeline ids = new Pipeline(List.of(), new DocSink() {
+      @Override public void accept(IndexDoc doc) {}
+      @Override public void flush() {}
+      @Override public void close() {}
+    }, Clock.systemUTC());
+    Map<String, String> expected = new HashMap<>(); // id -> action
     int files = 0;
     for (String folder : FOLDERS) {
       for (Path f : Corpus.files(folder)) {
-        String name = f.getFileName().toString();
-        if (name.endsWith(".md")) continue;
+        if (f.getFileName().toString().endsWith(".md")) continue;
         files++;
-        Map<String, Long> expected = new TreeMap<>();
-        Pieces.provenanceCounts(folder, name).forEach((k, v) -> expected.put(k, (long) v));
-        Map<String, Long> got = indexed.getOrDefault(name, Map.of());
-        if (!expected.equals(got)) problems.add(folder + "/" + name + ": provenance " + expected + " but indexed " + got);
+        FileInputs.Opened o = FileInputs.open(f);
+        o.stream().close();
+        EventFormat format = formats.detect(o.head(), o.headLength()).orElseThrow(() -> new AssertionError("not detected: " + f));
+        assertEquals(FORMAT_OF.get(folder), format.name(), "format detected for " + f.getFileName());
+        SourceContext ctx = new SourceContext(null, null, Files.getLastModifiedTime(f).toInstant());
+        for (Parsed.Event e : Readers.events(Readers.readAll(format, f))) {
+          IndexDoc d = ids.normalise(e, format, ctx);
+          expected.put(d.id(), e.action());
+        }
       }
     }
     assertTrue(files > 80, "corpus files: " + files);
-    assertEquals(List.of(), problems);
-    assertEquals(summary.eventsRead(), es.count(c -> c.index("callarchive-events")).count(), "each event once");
+    assertEquals(expected.size(), es.count(c -> c.index("callarchive-events")).count(), "the index holds no other event");
+    List<String> all = new ArrayList<>(expected.keySet());
+    long found = 0;
+    for (int i = 0; i < all.size(); i += 1000) {
+      List<String> batch = all.subList(i, Math.min(all.size(), i + 1000));
+      found += es.count(c -> c.index("callarchive-events").query(q -> q.ids(x -> x.values(batch)))).count();
+    }
+    assertEquals(all.size(), found, "every event read is indexed under its id");
+    Map<String, Long> byAction = new TreeMap<>();
+    expected.values().forEach(a -> byAction.merge(a, 1L, Long::sum));
+    Map<String, Long> indexedByAction = new TreeMap<>();
+    var resp = es.search(s -> s.index("callarchive-events").size(0)
+        .aggregations("a", a -> a.terms(t -> t.field("event.action").size(1000))), Void.class);
+    for (StringTermsBucket b : resp.aggregations().get("a").sterms().buckets().array()) {
+      indexedByAction.put(b.key().stringValue(), b.docCount());
+    }
+    assertEquals(byAction, indexedByAction);
   }
 
   private static final Set<String> SECURITY_ACTIONS = Set.of(
@@ -122,7 +172,8 @@ class CorpusImportIT {
     assertTrue(!reports.isEmpty(), "the corpus has RTCP reports");
     for (var h : reports) {
       JsonNode r = h.source().path("rtcp");
-      assertTrue(r.has("mos") || r.has("mos_reported") || r.has("jitter_ms"), "decoded quality fields in " + h.id());
+      assertTrue(r.has("direction") && (r.has("fraction_lost_pct") || r.has("jitter_ms") || r.has("mos") || r.has("mos_reported")),
+          "decoded quality fields in " + h.source());
     }
     // Every event that carries quality figures produced at least one report, and no report lacks its event.
     long qualityEvents = es.count(c -> c.index("callarchive-events").query(q -> q.exists(e -> e.field("rtcp.direction")))).count();

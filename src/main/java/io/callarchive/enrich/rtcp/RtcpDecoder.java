@@ -290,6 +290,8 @@ public final class RtcpDecoder {
       loss = flaws * 100.0 / (media + flaws);
     }
     Double jitter = maxVariance != null && maxVariance >= 0 ? Math.sqrt(maxVariance) : null;
+    // Old releases give packet counts only: no loss, jitter or score to report, so no quality report.
+    if (loss == null && jitter == null && mos == null) return null;
     Codecs.Codec c = Codecs.lookup(fsCodec(raw));
     CodecProfile profile = c != null ? c.profile() : null;
     return new RtcpMessage(
