@@ -176,8 +176,19 @@ class CorpusImportIT {
           "decoded quality fields in " + h.source());
     }
     // Every event that carries quality figures produced at least one report, and no report lacks its event.
-    long qualityEvents = es.count(c -> c.index("callarchive-events").query(q -> q.exists(e -> e.field("rtcp.direction")))).count();
-    assertTrue(qualityEvents > 0);
-    assertTrue(reports.size() >= qualityEvents, reports.size() + " reports for " + qualityEvents + " events");
+    // One report per report block of every event that carries quality figures: exactly, no more.
+    var blocks = es.search(s -> s.index("callarchive-events").size(0)
+        .query(q -> q.exists(e -> e.field("rtcp.direction")))
+        .aggregations("n", a -> a.sum(m -> m.field("rtcp.report_count"))), Void.class);
+    long expectedReports = Math.round(blocks.aggregations().get("n").sum().value());
+    assertTrue(expectedReports > 0);
+    assertEquals(expectedReports, es.count(c -> c.index("callarchive-quality")
+        .query(q -> q.term(t -> t.field("quality.kind").value("report")))).count());
+  }
+
+  @Test
+  void chargesIndexHoldsExactlyTheAdviceOfChargeEvents() throws Exception {
+    long aoc = es.count(c -> c.index("callarchive-events").query(q -> q.prefix(p -> p.field("event.action").value("AOC-")))).count();
+    assertEquals(aoc, es.count(c -> c.index("callarchive-charges")).count());
   }
 }
