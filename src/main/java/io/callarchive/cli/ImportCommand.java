@@ -21,11 +21,14 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Import event captures and log files into Elasticsearch. PATH may be a file, a .gz file or a folder",
-      "(read recursively). The format of each file is detected from its first bytes unless --format is given.",
-      "Every event is kept verbatim in event.original; a piece that cannot be parsed goes to",
-      "callarchive-deadletter with its bytes, file, byte offset and reason, and the rest carries on.",
-      "Importing the same file again adds nothing: documents have deterministic ids."
+      "Import event captures and log files into Elasticsearch.",
+      "",
+      "PATH may be a file, a .gz file or a folder (read recursively). The format of each file is detected from"
+          + " its first bytes unless --format is given. Every event is kept verbatim in event.original; a piece"
+          + " that cannot be parsed goes to callarchive-deadletter with its bytes, file, byte offset and reason,"
+          + " and the rest carries on. Importing the same file again adds nothing: documents have deterministic"
+          + " ids.",
+      ""
     })
 final class ImportCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection = new ConnectionOptions();
