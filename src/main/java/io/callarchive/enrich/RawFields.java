@@ -34,7 +34,51 @@ public final class RawFields {
 
   /** A raw object given directly, e.g. in tests or for a wrapped payload. */
   public static RawFields of(String source, Map<String, Object> fields) {
-    return new RawFields(source, fields);
+    return new RawFields(source, fields == null ? Map.of() : fields);
+  }
+
+  /** The raw object a document keeps under {@code rawField}; empty (never null) when it has none. */
+  @SuppressWarnings("unchecked")
+  public static RawFields of(Doc doc, String rawField) {
+    Object raw = doc.get(rawField);
+    return new RawFields(rawField, raw instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+  }
+
+  /** Flat raw key/values of a text format (tests, and events read outside a document). */
+  public static RawFields of(Map<String, Object> fields) {
+    return of("ami", fields);
+  }
+
+  /** Same as {@link #text}: the first value of a key, stripped; null when absent or blank. */
+  public String get(String key) {
+    return text(key);
+  }
+
+  /** Same as {@link #firstText}. */
+  public String first(String... keys) {
+    return firstText(keys);
+  }
+
+  /** Every value of a key (a repeated key holds several), stripped, blanks dropped. */
+  public List<String> all(String key) {
+    Object v = value(key);
+    List<?> values = v instanceof List<?> l ? l : v == null ? List.of() : List.of(v);
+    List<String> out = new java.util.ArrayList<>(values.size());
+    for (Object o : values) {
+      if (o == null || o instanceof Map<?, ?> || o instanceof List<?>) continue;
+      String s = o.toString().strip();
+      if (!s.isEmpty()) out.add(s);
+    }
+    return out;
+  }
+
+  /** Every key as found on the wire, in order, with its value. */
+  public Map<String, Object> entries() {
+    return java.util.Collections.unmodifiableMap(fields);
+  }
+
+  public boolean isEmpty() {
+    return fields.isEmpty();
   }
 
   /** {@code ami}, {@code ari}, {@code freeswitch}, {@code kazoo} or {@code ccs}. */
@@ -52,7 +96,9 @@ public final class RawFields {
    * the top is also looked for inside those wrappers.
    */
   public Object value(String path) {
-    Object v = walk(fields, path);
+    // A wire key may itself contain dots; the whole key wins over a path.
+    Object v = lookup(fields, path);
+    if (v == null && path.indexOf('.') > 0) v = walk(fields, path);
     if (v == null && (source.equals("kazoo") || source.equals("ccs"))) {
       for (String wrapper : new String[] {"args", "data", "payload"}) {
         if (lookup(fields, wrapper) instanceof Map<?, ?> inner) {

@@ -1,6 +1,6 @@
 package io.callarchive.enrich.aoc;
 
-import io.callarchive.enrich.RawView;
+import io.callarchive.enrich.RawFields;
 import io.callarchive.model.Doc;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -112,7 +112,7 @@ public record AdviceOfCharge(
   }
 
   /** Decodes an AOC event's raw AMI key/values; null when the action is not AOC. Never throws on odd values. */
-  public static AdviceOfCharge decode(String action, RawView raw) {
+  public static AdviceOfCharge decode(String action, RawFields raw) {
     String type = typeOf(action);
     if (type == null) return null;
     String chargeType = raw.first("Charge/Type", "Type");
@@ -172,7 +172,7 @@ public record AdviceOfCharge(
     return types.size() > 1 ? null : sum;
   }
 
-  private static List<UnitEntry> unitEntries(RawView raw) {
+  private static List<UnitEntry> unitEntries(RawFields raw) {
     TreeMap<Integer, Long[]> byIndex = new TreeMap<>();
     for (Map.Entry<String, Object> e : raw.entries().entrySet()) {
       Matcher m = UNIT_KEY.matcher(e.getKey().strip().toLowerCase(Locale.ROOT));
@@ -187,7 +187,7 @@ public record AdviceOfCharge(
     return out;
   }
 
-  private static List<Rate> rates(RawView raw) {
+  private static List<Rate> rates(RawFields raw) {
     // index → sub-key (lower case) → value, keeping the wire spelling of the sub-key's first segment
     TreeMap<Integer, Map<String, String>> byIndex = new TreeMap<>();
     TreeMap<Integer, String> firstSegment = new TreeMap<>();

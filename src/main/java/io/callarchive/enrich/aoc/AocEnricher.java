@@ -1,7 +1,7 @@
 package io.callarchive.enrich.aoc;
 
 import io.callarchive.enrich.DerivedDocs;
-import io.callarchive.enrich.RawView;
+import io.callarchive.enrich.RawFields;
 import io.callarchive.model.Doc;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.model.IndexType;
@@ -30,7 +30,7 @@ public final class AocEnricher implements Enricher {
     if (event.type() != IndexType.EVENTS) return;
     Doc doc = event.doc();
     if (!DATASET.equals(doc.getString("event.dataset"))) return;
-    AdviceOfCharge aoc = AdviceOfCharge.decode(doc.getString("event.action"), RawView.of(doc, RAW_FIELD));
+    AdviceOfCharge aoc = AdviceOfCharge.decode(doc.getString("event.action"), RawFields.of(doc, RAW_FIELD));
     if (aoc == null) return;
     aoc.writeTo(doc);
     Doc charge = DerivedDocs.common(event);

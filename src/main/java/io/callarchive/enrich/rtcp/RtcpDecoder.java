@@ -1,6 +1,6 @@
 package io.callarchive.enrich.rtcp;
 
-import io.callarchive.enrich.RawView;
+import io.callarchive.enrich.RawFields;
 import io.callarchive.enrich.rtcp.RtcpMessage.Block;
 import io.callarchive.enrich.rtcp.RtcpUnits.Endpoint;
 import io.callarchive.model.Doc;
@@ -40,7 +40,7 @@ public final class RtcpDecoder {
     if (action == null) return null;
     String a = action.strip().toUpperCase(Locale.ROOT);
     if (doc.get("ami") instanceof Map<?, ?>) {
-      RawView raw = RawView.of(doc, "ami");
+      RawFields raw = RawFields.of(doc, "ami");
       return switch (a) {
         case "RTCPSENT" -> ami(raw, "sent");
         case "RTCPRECEIVED" -> ami(raw, "received");
@@ -50,12 +50,12 @@ public final class RtcpDecoder {
     }
     if (doc.get("ari") instanceof Map<?, ?> ari) {
       // ARI announces the same RTPAUDIOQOS variable with ChannelVarset (event-sources §2.4)
-      RawView raw = RawView.of(doc, "ari");
+      RawFields raw = RawFields.of(doc, "ari");
       if (!a.equals("CHANNELVARSET") || !"RTPAUDIOQOS".equalsIgnoreCase(raw.get("variable"))) return null;
       return qos(raw.get("value"), ariCodec(ari));
     }
     if (doc.get("freeswitch") instanceof Map<?, ?>) {
-      RawView raw = RawView.of(doc, "freeswitch");
+      RawFields raw = RawFields.of(doc, "freeswitch");
       return switch (a) {
         case "RECV_RTCP_MESSAGE" -> freeswitchRtcp(raw);
         case "CHANNEL_HANGUP_COMPLETE", "CHANNEL_DESTROY" -> freeswitchSummary(raw);
@@ -67,7 +67,7 @@ public final class RtcpDecoder {
 
   // ---------------------------------------------------------------- Asterisk
 
-  static RtcpMessage ami(RawView raw, String direction) {
+  static RtcpMessage ami(RawFields raw, String direction) {
     boolean legacy = raw.get("ReportCount") == null && raw.first("ReceptionReports", "SenderSSRC", "OurSSRC") != null;
     String codec = amiCodec(raw);
     Codecs.Codec c = Codecs.lookup(codec);
@@ -186,7 +186,7 @@ public final class RtcpDecoder {
   }
 
   /** The codec from a channel variable listed in {@code channelvars} (12+: {@code ChanVariable: name=value}). */
-  static String amiCodec(RawView raw) {
+  static String amiCodec(RawFields raw) {
     Map<String, String> vars = new HashMap<>();
     for (Map.Entry<String, Object> e : raw.entries().entrySet()) {
       String key = e.getKey().strip().toLowerCase(Locale.ROOT);
@@ -233,7 +233,7 @@ public final class RtcpDecoder {
 
   // ---------------------------------------------------------------- FreeSWITCH
 
-  static RtcpMessage freeswitchRtcp(RawView raw) {
+  static RtcpMessage freeswitchRtcp(RawFields raw) {
     Long rtpRate = RtcpUnits.integer(raw.get("RTP-Rate"));
     String codecName = fsCodec(raw);
     Codecs.Codec c = Codecs.lookup(codecName);
@@ -278,7 +278,7 @@ public final class RtcpDecoder {
    * ≈ √(largest inter-arrival variance); both over the whole call, which is this summary's interval. Null when the
    * event carries no {@code rtp_audio_in_*} variable.
    */
-  static RtcpMessage freeswitchSummary(RawView raw) {
+  static RtcpMessage freeswitchSummary(RawFields raw) {
     String v = "variable_rtp_audio_in_";
     Long media = RtcpUnits.integer(raw.get(v + "media_packet_count"));
     Long flaws = RtcpUnits.integer(raw.get(v + "flaw_total"));
@@ -312,7 +312,7 @@ public final class RtcpDecoder {
         List.of(new Block(0, null, loss, null, jitter, null)));
   }
 
-  static String fsCodec(RawView raw) {
+  static String fsCodec(RawFields raw) {
     return raw.first("variable_rtp_use_codec_name", "Channel-Read-Codec-Name", "variable_read_codec");
   }
 
@@ -322,7 +322,7 @@ public final class RtcpDecoder {
     return new Endpoint(ip, p != null && p >= 0 && p <= 65535 ? p.intValue() : null);
   }
 
-  private static TreeSet<Integer> indices(RawView raw, Pattern p) {
+  private static TreeSet<Integer> indices(RawFields raw, Pattern p) {
     TreeSet<Integer> out = new TreeSet<>();
     for (String k : raw.entries().keySet()) {
       Matcher m = p.matcher(k.strip());

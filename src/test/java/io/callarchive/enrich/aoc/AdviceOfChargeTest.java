@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.enrich.RawView;
+import io.callarchive.enrich.RawFields;
 import io.callarchive.enrich.EventDocs;
 import java.math.BigDecimal;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AdviceOfChargeTest {
 
   private static AdviceOfCharge decode(String action, String... lines) {
-    return AdviceOfCharge.decode(action, RawView.of(EventDocs.fields(lines)));
+    return AdviceOfCharge.decode(action, RawFields.of(EventDocs.fields(lines)));
   }
 
   @ParameterizedTest(name = "{0} x {1} = {2}")
