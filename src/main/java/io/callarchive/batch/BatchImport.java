@@ -182,8 +182,8 @@ public final class BatchImport {
       for (ImportHistory.Entry e : history) if (e.complete()) lengths.add(e.length());
       ContentScan.Result scan = ContentScan.scan(file, lengths);
       if (format == null) {
-        return new Plan(file, options, null, scan, 0, Status.FAILED,
-            "format not recognised from the first bytes; name it with --format (" + names() + ")", null);
+        log.warn("{}: format not recognised from its first bytes, not imported; name it with --format ({})", file, names());
+        return new Plan(file, options, null, scan, 0, Status.UNRECOGNISED, null, null);
       }
       long start = 0;
       for (ImportHistory.Entry e : history) {

@@ -21,8 +21,11 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Start the local Elasticsearch, install the templates, import the demo captures of ingest/samples/,",
-      "and print what was imported and where to query it."
+      "Run the demo: local Elasticsearch, templates, and the captures of ingest/samples/.",
+      "",
+      "Starts the local Elasticsearch (unless --es-url is given), installs the templates, imports the demo"
+          + " captures of ingest/samples/, and prints what was imported and where to query it.",
+      ""
     })
 final class DemoCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection = new ConnectionOptions();
@@ -36,8 +39,11 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = samples != null ? samples : defaultSamples();
     EsConnection conn = connection.connect();
     ImportSummary summary;
+    // The demo always shows its captures, even after the indices were deleted: it keeps no import history (a
+    // throwaway job repository) and relies on deterministic ids to add nothing on a second run.
+    Path jobs = Files.createTempDirectory("callarchive-demo-jobs");
     try (ElasticsearchClient client = conn.client();
-        JobDatabase db = JobDatabase.embedded(connection.local.settings().home())) {
+        JobDatabase db = JobDatabase.embedded(jobs)) {
       summary = BatchImport.run(client, db, List.of(dir), new ImportOptions(null, "demo-pbx", Map.of("source", "demo"), "mtime"),
           null, BatchImport.Settings.defaults());
       client.indices().refresh(r -> r.index("callarchive-*"));
@@ -49,8 +55,16 @@ final class DemoCommand implements Callable<Integer> {
       out.println("  curl '" + conn.url() + "/callarchive-events/_count'");
       out.println("  curl '" + conn.url() + "/callarchive-events/_search?q=event.action:Hangup&pretty'");
       out.println("Stop the local node with: callarchive es stop");
+    } finally {
+      deleteTree(jobs);
     }
     return summary.failedFiles() > 0 ? Main.FAILURE : Main.OK;
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
   }
 
   private static Path defaultSamples() {

@@ -36,17 +36,22 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Import event captures and log files into Elasticsearch, exactly once. PATH may be a file, a .gz file or a",
-      "folder (read recursively); --dir with --pattern picks up new and rotated logs. The format of each file is",
-      "detected from its first bytes unless --format is given.",
+      "Import event captures and log files into Elasticsearch, exactly once.",
       "",
-      "Each file is a Spring Batch job recorded in the job repository (--job-db): content already imported",
-      "completely is skipped, whatever its name (rotation is recognised by content); a log that grew imports only",
-      "what was added; an import that was killed or lost Elasticsearch resumes from its last committed chunk when",
-      "run again. A piece that cannot be parsed goes to callarchive-deadletter with its bytes, file, byte offset",
-      "and reason, and the rest carries on.",
+      "PATH may be a file, a .gz file or a folder (read recursively); --dir with --pattern picks up new and"
+          + " rotated logs, --config the folders of several sources. The format of each file is detected from its"
+          + " first bytes unless --format is given. Every event is kept verbatim in event.original; a piece that"
+          + " cannot be parsed goes to callarchive-deadletter with its bytes, file, byte offset and reason, and the"
+          + " rest carries on.",
       "",
-      "Exit codes: 0 done; 1 something was dead-lettered and --strict was given; 2 a file failed (run again to resume)."
+      "Each file is a Spring Batch job recorded in the job repository (--job-db): content already imported"
+          + " completely is skipped, whatever its name (rotation is recognised by content); a log that grew"
+          + " imports only what was added; an import that was killed or lost Elasticsearch resumes from its last"
+          + " committed chunk when run again. Deterministic document ids remain the last line of defence.",
+      "",
+      "Exit codes: 0 done; 1 something was dead-lettered or a file was not recognised, and --strict was given;"
+          + " 2 a file could not be imported to its end (run again to resume).",
+      ""
     })
 final class ImportCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection = new ConnectionOptions();
@@ -66,7 +71,7 @@ final class ImportCommand implements Callable<Integer> {
       description = "File-name pattern for --dir, e.g. 'ami*.log*' (default: every file). Files run oldest first.")
   String pattern;
 
-  @Option(names = "--format", paramLabel = "NAME", description = "Force the format: ami, ari, freeswitch, kazoo, ccs.")
+  @Option(names = "--format", paramLabel = "NAME", description = "Force the format of every file: ami, freeswitch, ari, kazoo or ccs. Default: detected per file from its first bytes.")
   String format;
 
   @Option(names = "--source-name", paramLabel = "NAME", description = "observer.name of every event (the PBX node); default: from the events.")
@@ -105,7 +110,7 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the summary as JSON (for scripts) instead of the table.")
   boolean json;
 
-  @Option(names = "--strict", description = "Exit with code 1 when anything was dead-lettered.")
+  @Option(names = "--strict", description = "Exit with code 1 when anything was dead-lettered or a file was not recognised.")
   boolean strict;
 
   @Option(names = "--templates", paramLabel = "DIR", hidden = true)
@@ -142,7 +147,7 @@ final class ImportCommand implements Callable<Integer> {
       summary.print(spec.commandLine().getOut());
     }
     if (summary.failedFiles() > 0) return Main.FAILURE;
-    if (strict && summary.deadLettered() + summary.malformed() > 0) return Main.DEAD_LETTERS;
+    if (strict && summary.deadLettered() + summary.malformed() + summary.unrecognisedFiles() > 0) return Main.DEAD_LETTERS;
     return Main.OK;
   }
 

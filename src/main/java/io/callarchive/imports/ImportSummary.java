@@ -31,6 +31,8 @@ public record ImportSummary(
     RESUMED("resumed"),
     /** The same content was already imported completely: nothing read. */
     ALREADY_IMPORTED("already imported"),
+    /** Its format was not recognised from its first bytes: listed, not imported, not a failure. */
+    UNRECOGNISED("not recognised"),
     /** Could not be read to its end; see the error. */
     FAILED("failed");
 
@@ -58,6 +60,10 @@ public record ImportSummary(
 
   public long failedFiles() {
     return files.stream().filter(f -> f.status() == Status.FAILED).count();
+  }
+
+  public long unrecognisedFiles() {
+    return files.stream().filter(f -> f.status() == Status.UNRECOGNISED).count();
   }
 
   public double eventsPerSecond() {
@@ -89,6 +95,9 @@ public record ImportSummary(
         deadLettered + malformed, malformed, deadLettered);
     out.printf(Locale.ROOT, "skipped           %,12d   (banners, responses, non-event messages)%n", skipped);
     out.printf(Locale.ROOT, "elapsed           %12.1f s   (%,.0f events/s)%n", elapsed.toMillis() / 1000.0, eventsPerSecond());
+    if (unrecognisedFiles() > 0) {
+      out.printf("not recognised    %12d   files (not event captures? name the format with --format)%n", unrecognisedFiles());
+    }
     if (failedFiles() > 0) out.printf("files that failed %12d%n", failedFiles());
     out.flush();
   }
@@ -120,6 +129,7 @@ public record ImportSummary(
     m.put("indexed_by_type", byType);
     m.put("already_present", alreadyPresent);
     m.put("dead_lettered", deadLettered + malformed);
+    m.put("unrecognised_files", unrecognisedFiles());
     m.put("failed_files", failedFiles());
     m.put("elapsed_ms", elapsed.toMillis());
     m.put("events_per_second", Math.round(eventsPerSecond()));
