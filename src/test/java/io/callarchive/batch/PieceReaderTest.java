@@ -44,12 +44,17 @@ class PieceReaderTest {
   private static void assertResumesAfterEveryPiece(Path file, EventFormat format, long length) throws Exception {
     List<Parsed> all = read(file, format, 0, length, new ExecutionContext());
     assertTrue(all.size() > 3, "enough pieces to resume between: " + all.size());
-    for (int k = 0; k < all.size(); k++) {
+    assertResumesAfter(file, format, length, all, 1);
+  }
+
+  private static void assertResumesAfter(Path file, EventFormat format, long length, List<Parsed> all, int step)
+      throws Exception {
+    for (int k = 0; k < all.size(); k += step) {
       Parsed last = all.get(k);
       ExecutionContext saved = new ExecutionContext();
       saved.putLong(PieceReader.OFFSET, last.provenance().offset() + last.provenance().length());
       List<Parsed> rest = read(file, format, 0, length, saved);
-      assertEquals(all.size() - k - 1, rest.size(), "pieces after piece " + k);
+      assertEquals(all.size() - k - 1, rest.size(), file.getFileName() + ": pieces after piece " + k);
       for (int i = 0; i < rest.size(); i++) {
         Parsed want = all.get(k + 1 + i);
         Parsed got = rest.get(i);
@@ -80,6 +85,26 @@ class PieceReaderTest {
   void aJsonArrayResumesByReReadingFromItsStart() throws Exception {
     assertTrue(PieceReader.startsWithArray(Files.readAllBytes(CCS_ARRAY), (int) Files.size(CCS_ARRAY)));
     assertResumesAfterEveryPiece(CCS_ARRAY, new CcsFormat(), Files.size(CCS_ARRAY));
+  }
+
+  /** Whatever the format, a committed offset is a place its reader can start again from. */
+  @Test
+  void everyCorpusFileResumesAfterItsPiecesInEveryFormat() throws Exception {
+    io.callarchive.parse.Formats formats = io.callarchive.parse.Formats.standard();
+    int checked = 0;
+    for (String folder : List.of("asterisk-ami", "asterisk-ari", "kazoo-amqp", "freeswitch-esl")) {
+      for (Path f : Corpus.files(folder)) {
+        if (f.getFileName().toString().endsWith(".md")) continue;
+        io.callarchive.source.FileInputs.Opened o = io.callarchive.source.FileInputs.open(f);
+        o.stream().close();
+        EventFormat format = formats.detect(o.head(), o.headLength()).orElse(null);
+        if (format == null) continue;
+        List<Parsed> all = read(f, format, 0, Files.size(f), new ExecutionContext());
+        assertResumesAfter(f, format, Files.size(f), all, Math.max(1, all.size() / 8));
+        checked++;
+      }
+    }
+    assertTrue(checked > 20, "corpus files checked: " + checked);
   }
 
   @Test
