@@ -21,8 +21,13 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "jobs",
     mixinStandardHelpOptions = true,
     description = {
-      "List past imports from the job repository: file, content checksum, byte range, events, status and",
-      "duration. A failed or unfinished import is resumed by running the same import again."
+      "List past imports from the job repository.",
+      "",
+      "One line per imported content (a file, or the part a grown log added): file, content checksum, byte"
+          + " range, events, status and duration, from the same job repository as 'import' (--job-db, default"
+          + " the embedded database under the callarchive home). A failed or unfinished import is resumed by"
+          + " running the same import again.",
+      ""
     })
 final class JobsCommand implements Callable<Integer> {
   @Mixin JobDbOptions jobDb = new JobDbOptions();
