@@ -264,13 +264,14 @@ public final class BatchImport {
   private Job job(
       Plan p, JobParameters params, Pipeline pipeline, PieceProcessor.Collecting collecting, BulkIndexer indexer,
       FileCounts counts, SourceContext ctx, Progress.FileProgress fp) {
-    PieceReader reader = new PieceReader(p.file(), p.format(), p.start(), p.scan().length(), counts, fp);
+    Checkpoint checkpoint = new Checkpoint(indexer);
+    PieceReader reader = new PieceReader(p.file(), p.format(), p.start(), p.scan().length(), counts, fp, checkpoint);
     Step step = new StepBuilder("file", db.repository())
         .<Parsed, List<IndexDoc>>chunk(settings.chunkSize())
         .transactionManager(db.transactionManager())
         .reader(reader)
         .processor(new PieceProcessor(pipeline, collecting, p.format(), ctx, counts))
-        .writer(new IndexWriter(indexer))
+        .writer(new IndexWriter(indexer, reader, checkpoint))
         .build();
     return new JobBuilder(ImportHistory.JOB_NAME, db.repository()).start(step).build();
   }

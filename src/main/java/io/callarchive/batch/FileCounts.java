@@ -27,9 +27,10 @@ final class FileCounts {
     malformedBefore = ctx.getLong(MALFORMED, 0L);
   }
 
-  void save(ExecutionContext ctx) {
-    ctx.putLong(EVENTS, eventsBefore + events);
-    ctx.putLong(SKIPPED, skippedBefore + skipped);
-    ctx.putLong(MALFORMED, malformedBefore + malformed);
+  /** Saves the totals up to a durable mark (this run's counts at that point, plus earlier runs'). */
+  void save(ExecutionContext ctx, Checkpoint.Mark durable) {
+    ctx.putLong(EVENTS, eventsBefore + durable.events());
+    ctx.putLong(SKIPPED, skippedBefore + durable.skipped());
+    ctx.putLong(MALFORMED, malformedBefore + durable.malformed());
   }
 }

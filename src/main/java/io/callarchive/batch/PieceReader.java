@@ -36,13 +36,18 @@ final class PieceReader implements ItemStreamReader<Parsed> {
   private final long end;
   private final FileCounts counts;
   private final Progress.FileProgress progress;
+  private final Checkpoint checkpoint;
 
   private EventReader reader;
+  private boolean exhausted;
   private long base;
   private long discardBefore;
   private long position;
 
-  PieceReader(Path file, EventFormat format, long start, long end, FileCounts counts, Progress.FileProgress progress) {
+  PieceReader(
+      Path file, EventFormat format, long start, long end, FileCounts counts, Progress.FileProgress progress,
+      Checkpoint checkpoint) {
+    this.checkpoint = checkpoint;
     this.file = file;
     this.format = format;
     this.start = start;
@@ -56,6 +61,8 @@ final class PieceReader implements ItemStreamReader<Parsed> {
     position = ctx.containsKey(OFFSET) ? ctx.getLong(OFFSET) : start;
     counts.restore(ctx);
     counts.openedAt = position;
+    exhausted = false;
+    checkpoint.start(mark());
     if (ctx.containsKey(OFFSET)) log.info("{}: resuming at byte {} of {} (the last committed chunk)", file, position, end);
     try {
       FileInputs.Opened opened = FileInputs.open(file);
@@ -79,7 +86,12 @@ final class PieceReader implements ItemStreamReader<Parsed> {
   public Parsed read() throws IOException {
     while (true) {
       Parsed p = reader.next();
-      if (p == null) return null;
+      if (p == null) {
+        // The end: what is still in flight must be durable before the step may complete.
+        exhausted = true;
+        checkpoint.drain();
+        return null;
+      }
       if (base != 0) p = shifted(p, base);
       long pieceEnd = p.provenance().offset() + p.provenance().length();
       if (p.provenance().offset() < discardBefore) continue;
@@ -91,8 +103,20 @@ final class PieceReader implements ItemStreamReader<Parsed> {
 
   @Override
   public void update(ExecutionContext ctx) {
-    ctx.putLong(OFFSET, position);
-    counts.save(ctx);
+    // The offset committed is the last one known durable, which may trail the reading by a chunk.
+    Checkpoint.Mark durable = checkpoint.durable();
+    ctx.putLong(OFFSET, durable.position());
+    counts.save(ctx, durable);
+  }
+
+  /** Where the reading is now, with the counts up to here. */
+  Checkpoint.Mark mark() {
+    return new Checkpoint.Mark(position, counts.events, counts.skipped, counts.malformed);
+  }
+
+  /** True once the input is read to its end (or to the end of the range this run imports). */
+  boolean exhausted() {
+    return exhausted || position >= end;
   }
 
   @Override

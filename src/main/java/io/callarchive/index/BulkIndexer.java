@@ -42,13 +42,13 @@ import org.slf4j.LoggerFactory;
 public final class BulkIndexer implements DocSink {
   private static final Logger log = LoggerFactory.getLogger(BulkIndexer.class);
 
-  private final BulkIngester<IndexDoc> ingester;
+  private final BulkIngester<Op> ingester;
   private final ScheduledExecutorService retryScheduler;
   private final Duration retryBudget;
   private final AtomicLong outstanding = new AtomicLong();
   private final AtomicReference<Instant> failingSince = new AtomicReference<>();
   private final AtomicReference<String> lastFailure = new AtomicReference<>();
-  private final java.util.concurrent.ConcurrentHashMap<IndexDoc, Integer> attempts =
+  private final java.util.concurrent.ConcurrentHashMap<Op, Integer> attempts =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   public final LongAdder indexed = new LongAdder();
@@ -89,26 +89,71 @@ public final class BulkIndexer implements DocSink {
 
   @Override
   public void accept(IndexDoc doc) {
-    outstanding.incrementAndGet();
-    submit(doc);
+    accept(doc, null);
   }
 
-  private void submit(IndexDoc doc) {
+  /**
+   * A set of documents whose completion can be awaited on its own ({@link #await(Group)}), so that a caller can
+   * have one group in flight while it prepares the next. Thread-safe.
+   */
+  public static final class Group {
+    private final AtomicLong pending = new AtomicLong();
+
+    public boolean done() {
+      return pending.get() == 0;
+    }
+  }
+
+  public Group group() {
+    return new Group();
+  }
+
+  /** Accepts a document as part of a group (null: no group). */
+  public void accept(IndexDoc doc, Group group) {
+    outstanding.incrementAndGet();
+    if (group != null) group.pending.incrementAndGet();
+    submit(new Op(doc, group));
+  }
+
+  /** A document on its way, with the group it counts towards. */
+  private record Op(IndexDoc doc, Group group) {}
+
+  private void submit(Op op) {
+    IndexDoc doc = op.doc();
     String index = DocIds.indexName(doc.type(), doc.timestamp());
-    BulkOperation op =
+    BulkOperation bulkOp =
         BulkOperation.of(o -> o.create(c -> c.index(index).id(doc.id()).document(doc.doc().asMap())));
-    ingester.add(op, doc);
+    ingester.add(bulkOp, op);
+  }
+
+  /**
+   * Blocks until every document of the group is indexed, found present or dead-lettered; documents accepted
+   * later may stay in flight. Throws like {@link #flush()} when Elasticsearch stays unusable past the budget.
+   */
+  public void await(Group group) {
+    ingester.flush();
+    while (!group.done()) {
+      pause(group.pending.get());
+      if (!group.done()) ingester.flush();
+    }
   }
 
   @Override
   public void flush() {
     ingester.flush();
     while (outstanding.get() > 0) {
+      pause(outstanding.get());
+      ingester.flush();
+    }
+  }
+
+  private void pause(long waitingFor) {
+    {
       Instant since = failingSince.get();
       if (since != null && Duration.between(since, Instant.now()).compareTo(retryBudget) > 0) {
         throw new IndexingUnavailableException(
             "Elasticsearch has refused or failed bulk requests for more than " + retryBudget.toMinutes()
-                + " minutes (last error: " + lastFailure.get() + "); " + outstanding.get()
+                + " minutes (last error: " + lastFailure.get() + "); " + waitingFor
                 + " documents were not written. Nothing is marked complete: run the import again when the"
                 + " cluster is back.");
       }
@@ -119,7 +164,6 @@ public final class BulkIndexer implements DocSink {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for bulk requests", e);
       }
-      ingester.flush();
     }
   }
 
@@ -141,12 +185,13 @@ public final class BulkIndexer implements DocSink {
     return presentByType[type.ordinal()].sum();
   }
 
-  private void done(IndexDoc doc) {
-    attempts.remove(doc);
+  private void done(Op op) {
+    attempts.remove(op);
+    if (op.group() != null) op.group().pending.decrementAndGet();
     outstanding.decrementAndGet();
   }
 
-  private void retryLater(IndexDoc doc, String why) {
+  private void retryLater(Op doc, String why) {
     retries.increment();
     boolean firstOfEpisode = failingSince.compareAndSet(null, Instant.now());
     lastFailure.set(why);
@@ -160,12 +205,13 @@ public final class BulkIndexer implements DocSink {
     retryScheduler.schedule(() -> submit(doc), delay, TimeUnit.MILLISECONDS);
   }
 
-  private void deadLetter(IndexDoc doc, ErrorCause error) {
+  private void deadLetter(Op op, ErrorCause error) {
+    IndexDoc doc = op.doc();
     if (doc.type() == IndexType.DEADLETTER) {
       // A dead letter that cannot be written is the one thing we cannot archive: say so loudly.
       lost.increment();
       log.error("Could not write dead letter {} from {}: {}", doc.id(), doc.provenance(), error.reason());
-      done(doc);
+      done(op);
       return;
     }
     Instant now = Instant.now();
@@ -185,9 +231,11 @@ public final class BulkIndexer implements DocSink {
     String id = DocIds.of("deadletter", "index", doc.type(), doc.id());
     IndexDoc letter = new IndexDoc(IndexType.DEADLETTER, id, now, dl, doc.raw(), doc.provenance());
     deadLettered.increment();
+    // The letter counts towards the document's group, so the group is done only once the letter is written.
     outstanding.incrementAndGet();
-    done(doc);
-    submit(letter);
+    if (op.group() != null) op.group().pending.incrementAndGet();
+    done(op);
+    submit(new Op(letter, op.group()));
   }
 
   /** Failures worth retrying: the cluster is busy or a shard is not ready; anything else would fail again. */
@@ -201,25 +249,25 @@ public final class BulkIndexer implements DocSink {
     };
   }
 
-  private final class Listener implements BulkListener<IndexDoc> {
+  private final class Listener implements BulkListener<Op> {
     @Override
-    public void beforeBulk(long executionId, BulkRequest request, List<IndexDoc> contexts) {}
+    public void beforeBulk(long executionId, BulkRequest request, List<Op> contexts) {}
 
     @Override
-    public void afterBulk(long executionId, BulkRequest request, List<IndexDoc> contexts, BulkResponse response) {
+    public void afterBulk(long executionId, BulkRequest request, List<Op> contexts, BulkResponse response) {
       boolean anyRetry = false;
       List<BulkResponseItem> items = response.items();
       for (int i = 0; i < items.size(); i++) {
         BulkResponseItem item = items.get(i);
-        IndexDoc doc = contexts.get(i);
+        Op doc = contexts.get(i);
         int status = item.status();
         if (item.error() == null && status < 300) {
           indexed.increment();
-          indexedByType[doc.type().ordinal()].increment();
+          indexedByType[doc.doc().type().ordinal()].increment();
           done(doc);
         } else if (status == 409) {
           alreadyPresent.increment();
-          presentByType[doc.type().ordinal()].increment();
+          presentByType[doc.doc().type().ordinal()].increment();
           done(doc);
         } else if (retryable(status, item.error())) {
           anyRetry = true;
@@ -232,9 +280,9 @@ public final class BulkIndexer implements DocSink {
     }
 
     @Override
-    public void afterBulk(long executionId, BulkRequest request, List<IndexDoc> contexts, Throwable failure) {
+    public void afterBulk(long executionId, BulkRequest request, List<Op> contexts, Throwable failure) {
       String why = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-      for (IndexDoc doc : contexts) retryLater(doc, why);
+      for (Op doc : contexts) retryLater(doc, why);
     }
   }
 

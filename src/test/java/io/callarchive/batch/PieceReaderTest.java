@@ -27,7 +27,8 @@ class PieceReaderTest {
   private static List<Parsed> read(Path file, EventFormat format, long start, long end, ExecutionContext ctx)
       throws Exception {
     Progress progress = new Progress(Progress.Mode.NONE, System.err, end, 1, Duration.ofSeconds(1), () -> 0);
-    PieceReader r = new PieceReader(file, format, start, end, new FileCounts(), progress.file(file, 1, start, end));
+    PieceReader r = new PieceReader(
+        file, format, start, end, new FileCounts(), progress.file(file, 1, start, end), new Checkpoint(null));
     List<Parsed> out = new ArrayList<>();
     r.open(ctx);
     try {
@@ -121,11 +122,13 @@ class PieceReaderTest {
   }
 
   @Test
-  void theSavedContextHoldsTheOffsetAfterTheLastPieceRead() throws Exception {
+  void theSavedOffsetIsTheLastDurableOneNotTheLastRead() throws Exception {
     Path file = Corpus.dir("asterisk-ami").resolve("goami2__call-stream_crlf-reconstructed.txt");
     ExecutionContext ctx = new ExecutionContext();
+    ctx.putLong(PieceReader.OFFSET, 120);
     List<Parsed> all = read(file, new AmiFormat(), 0, Files.size(file), ctx);
-    Parsed last = all.get(all.size() - 1);
-    assertEquals(last.provenance().offset() + last.provenance().length(), ctx.getLong(PieceReader.OFFSET));
+    assertTrue(all.size() > 3);
+    // Nothing was written to Elasticsearch here, so nothing more is durable than where the step resumed.
+    assertEquals(120, ctx.getLong(PieceReader.OFFSET));
   }
 }
