@@ -23,7 +23,8 @@ import java.util.Map;
  * CRLF or LF, blocks ended by an empty line, the banner line skipped, responses and actions skipped, repeated
  * keys kept as lists, lines without a colon inside an event joined to the previous value. A new
  * {@code Event:}/{@code Response:}/{@code Action:} line also starts a new block, because some published dumps
- * leave out the blank line between events. Memory is bounded by {@link #MAX_LINE} and {@link #MAX_BLOCK}.
+ * leave out the blank line between events; inside an event only {@code Event:} does, since events may carry
+ * {@code Response:} as a field (OriginateResponse). Memory is bounded by {@link #MAX_LINE} and {@link #MAX_BLOCK}.
  */
 public final class AmiReader implements EventReader {
   /** Longest line kept whole; longer input is dead-lettered in pieces. */
@@ -42,6 +43,7 @@ public final class AmiReader implements EventReader {
   private long blockOffset = -1;
   private boolean followsMode;
   private boolean blockHasHead;
+  private boolean blockIsEvent;
   private boolean lastLineUnterminated;
   private boolean oversize;
   private Parsed pendingOut;
@@ -108,6 +110,10 @@ public final class AmiReader implements EventReader {
 
       int skip = gapMarkerLength(b, contentLen);
       String head = headKey(b, contentLen, skip);
+      if (head != null && blockIsEvent && !head.equals("event")) {
+        // Inside an event, Response:/Action: are fields: OriginateResponse carries "Response: Failure" (§1.6).
+        head = null;
+      }
       if (head != null && blockHasHead) {
         // A new message without the blank line in between: close the current block, keep this line.
         carryLine = true;
@@ -116,6 +122,7 @@ public final class AmiReader implements EventReader {
       startIfNeeded();
       if (head != null) {
         blockHasHead = true;
+        blockIsEvent = head.equals("event");
         if (head.equals("response") && valueEquals(b, contentLen, "Follows")) followsMode = true;
       }
       appendLine(b, lines.length(), contentLen, skip);
@@ -130,6 +137,7 @@ public final class AmiReader implements EventReader {
       block.reset();
       lineSpans.clear();
       blockHasHead = false;
+      blockIsEvent = false;
       lastLineUnterminated = false;
       oversize = false;
     }
@@ -167,6 +175,7 @@ public final class AmiReader implements EventReader {
     pendingBlank.reset();
     followsMode = false;
     blockHasHead = false;
+    blockIsEvent = false;
     if (wasOversize) {
       return new Parsed.Malformed("block larger than " + MAX_BLOCK + " bytes or line longer than " + MAX_LINE, raw, prov);
     }
