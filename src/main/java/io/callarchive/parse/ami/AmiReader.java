@@ -5,7 +5,6 @@ import io.callarchive.model.Provenance;
 import io.callarchive.parse.ByteLines;
 import io.callarchive.parse.EventReader;
 import io.callarchive.parse.Text;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -38,7 +37,7 @@ public final class AmiReader implements EventReader {
   private final ByteLines lines;
   private final InputStream in;
   private final String origin;
-  private final ByteArrayOutputStream block = new ByteArrayOutputStream(1024);
+  private final Bytes block = new Bytes(1024);
   private final List<int[]> lineSpans = new ArrayList<>(); // {start, contentLength} within block
   private long blockOffset = -1;
   private boolean followsMode;
@@ -48,7 +47,7 @@ public final class AmiReader implements EventReader {
   private boolean oversize;
   private Parsed pendingOut;
   private boolean carryLine;
-  private final ByteArrayOutputStream pendingBlank = new ByteArrayOutputStream();
+  private final Bytes pendingBlank = new Bytes(64);
 
   public AmiReader(InputStream in, String origin) {
     this.in = in;
@@ -146,7 +145,7 @@ public final class AmiReader implements EventReader {
   private void appendPendingBlank() {
     if (pendingBlank.size() == 0) return;
     // Blank lines inside command output belong to it.
-    block.write(pendingBlank.toByteArray(), 0, pendingBlank.size());
+    block.write(pendingBlank.buf, 0, pendingBlank.size());
     pendingBlank.reset();
   }
 
@@ -341,6 +340,37 @@ public final class AmiReader implements EventReader {
   private static String abbreviate(String s) {
     if (s == null) return "";
     return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+  }
+
+  /**
+   * A growable byte buffer. ByteArrayOutputStream would do, but its methods are synchronized and the reader
+   * calls them for every line: they showed at the top of the parse profile.
+   */
+  private static final class Bytes {
+    private byte[] buf;
+    private int size;
+
+    Bytes(int initial) {
+      buf = new byte[initial];
+    }
+
+    void write(byte[] b, int off, int len) {
+      if (size + len > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
+      System.arraycopy(b, off, buf, size, len);
+      size += len;
+    }
+
+    int size() {
+      return size;
+    }
+
+    void reset() {
+      size = 0;
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(buf, size);
+    }
   }
 
   @Override
