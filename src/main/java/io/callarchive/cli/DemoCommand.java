@@ -20,8 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Start the local Elasticsearch, install the templates, import the demo captures of ingest/samples/,",
-      "and print what was imported and where to query it."
+      "Run the demo: local Elasticsearch, templates, and the captures of ingest/samples/.",
+      "",
+      "Starts the local Elasticsearch (unless --es-url is given), installs the templates, imports the demo"
+          + " captures of ingest/samples/, and prints what was imported and where to query it.",
+      ""
     })
 final class DemoCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection = new ConnectionOptions();

@@ -11,10 +11,13 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "es",
     mixinStandardHelpOptions = true,
     description = {
-      "Manage the local Elasticsearch node that callarchive uses when no --es-url is given.",
-      "The node is the official minimal " + LocalNodeOptions.ES_VERSION + " distribution, resolved by Maven, unpacked",
-      "under the callarchive home with its data and logs; it listens on 127.0.0.1 only.",
-      "Run as root, it runs the node as the unprivileged system user 'callarchive' (created once)."
+      "Manage the local Elasticsearch node used when no --es-url is given.",
+      "",
+      "The node is the official minimal " + LocalNodeOptions.ES_VERSION + " distribution, resolved by Maven,"
+          + " unpacked under the callarchive home with its data and logs; it listens on 127.0.0.1 only, without"
+          + " security. Run as root, callarchive runs the node as the unprivileged system user 'callarchive'"
+          + " (created once), because Elasticsearch refuses to run as root.",
+      ""
     },
     subcommands = {EsCommand.Start.class, EsCommand.Stop.class, EsCommand.Status.class})
 final class EsCommand implements Runnable {

@@ -21,11 +21,14 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Import event captures and log files into Elasticsearch. PATH may be a file, a .gz file or a folder",
-      "(read recursively). The format of each file is detected from its first bytes unless --format is given.",
-      "Every event is kept verbatim in event.original; a piece that cannot be parsed goes to",
-      "callarchive-deadletter with its bytes, file, byte offset and reason, and the rest carries on.",
-      "Importing the same file again adds nothing: documents have deterministic ids."
+      "Import event captures and log files into Elasticsearch.",
+      "",
+      "PATH may be a file, a .gz file or a folder (read recursively). The format of each file is detected from"
+          + " its first bytes unless --format is given. Every event is kept verbatim in event.original; a piece"
+          + " that cannot be parsed goes to callarchive-deadletter with its bytes, file, byte offset and reason,"
+          + " and the rest carries on. Importing the same file again adds nothing: documents have deterministic"
+          + " ids.",
+      ""
     })
 final class ImportCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection = new ConnectionOptions();
@@ -34,7 +37,7 @@ final class ImportCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders to import.")
   List<Path> paths;
 
-  @Option(names = "--format", paramLabel = "NAME", description = "Force the format: ami (more formats come with the parsers issue).")
+  @Option(names = "--format", paramLabel = "NAME", description = "Force the format of every file: ami, freeswitch, ari, kazoo or ccs. Default: detected per file from its first bytes.")
   String format;
 
   @Option(names = "--source-name", paramLabel = "NAME", description = "observer.name of every event (the PBX node); default: from the events.")
@@ -50,7 +53,7 @@ final class ImportCommand implements Callable<Integer> {
       description = "Time of events that carry none (AMI without timestampevents=yes): mtime (the file's), now, or an ISO-8601 instant. Default: ${DEFAULT-VALUE}.")
   String timeFrom;
 
-  @Option(names = "--strict", description = "Exit with code 1 when anything was dead-lettered.")
+  @Option(names = "--strict", description = "Exit with code 1 when anything was dead-lettered or a file was not recognised.")
   boolean strict;
 
   @Option(names = "--templates", paramLabel = "DIR", hidden = true)
@@ -66,7 +69,7 @@ final class ImportCommand implements Callable<Integer> {
     }
     summary.print(spec.commandLine().getOut());
     if (summary.failedFiles() > 0) return Main.FAILURE;
-    if (strict && summary.deadLettered() + summary.malformed() > 0) return Main.DEAD_LETTERS;
+    if (strict && summary.deadLettered() + summary.malformed() + summary.unrecognisedFiles() > 0) return Main.DEAD_LETTERS;
     return Main.OK;
   }
 }

@@ -9,11 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "Archives every event a telephone platform emits (Asterisk AMI/ARI, FreeSWITCH, Kazoo, ccs) in",
-      "Elasticsearch, and makes calls, queues, quality and attacks searchable.",
+      "Archives every event a telephone platform emits (Asterisk AMI/ARI, FreeSWITCH, Kazoo, ccs) in"
+          + " Elasticsearch, and makes calls, queues, quality and attacks searchable.",
       "",
-      "Without --es-url, commands use a local Elasticsearch that callarchive manages itself",
-      "(see 'callarchive es --help')."
+      "Without --es-url, commands use a local Elasticsearch that callarchive manages itself"
+          + " (see 'callarchive es --help').",
+      ""
     },
     subcommands = {
       DemoCommand.class,
@@ -24,9 +25,9 @@ import picocli.CommandLine.Command;
     },
     footer = {
       "",
-      "Exit codes: 0 success; 1 events were dead-lettered and --strict was given; 2 failure.",
-      "Environment: CALLARCHIVE_HOME, CALLARCHIVE_ES_URL, CALLARCHIVE_ES_API_KEY, CALLARCHIVE_ES_PASSWORD,",
-      "CALLARCHIVE_ES_PORT, CALLARCHIVE_ES_DIST."
+      "Exit codes: 0 success; 1 something was dead-lettered and --strict was given; 2 failure.",
+      "Environment: CALLARCHIVE_HOME, CALLARCHIVE_ES_URL, CALLARCHIVE_ES_API_KEY, CALLARCHIVE_ES_PASSWORD,"
+          + " CALLARCHIVE_ES_PORT, CALLARCHIVE_ES_DIST, CALLARCHIVE_JAVA_OPTS, CALLARCHIVE_LOG_LEVEL."
     })
 public final class Main implements Runnable {
   public static final int OK = 0;

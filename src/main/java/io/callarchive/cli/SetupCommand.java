@@ -15,9 +15,12 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "setup",
     mixinStandardHelpOptions = true,
     description = {
-      "Install the index templates (index-templates/) for every index type and create the read aliases",
-      "callarchive-events, -calls, -quality, -queue, -security, -charges, -alerts, -deadletter.",
-      "Idempotent: a template whose version is unchanged is left alone; a newer one replaces it."
+      "Install the index templates and create the read aliases.",
+      "",
+      "Installs index-templates/ for every index type and creates the aliases callarchive-events, -calls,"
+          + " -quality, -queue, -security, -charges, -alerts and -deadletter. Idempotent: a template whose"
+          + " version is unchanged is left alone; a changed one replaces it.",
+      ""
     })
 final class SetupCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection = new ConnectionOptions();

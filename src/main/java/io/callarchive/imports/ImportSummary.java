@@ -23,6 +23,10 @@ public record ImportSummary(
     return files.stream().filter(f -> f.error() != null).count();
   }
 
+  public long unrecognisedFiles() {
+    return files.stream().filter(Importer.FileResult::unrecognised).count();
+  }
+
   public double eventsPerSecond() {
     double s = elapsed.toNanos() / 1e9;
     return s <= 0 ? 0 : eventsRead / s;
@@ -35,7 +39,7 @@ public record ImportSummary(
       out.printf(
           Locale.ROOT, "%-60s %-10s %10d %8d %9d%s%n",
           abbreviate(f.file().toString(), 60), f.format() == null ? "-" : f.format(), f.events(), f.skipped(),
-          f.malformed(), f.error() == null ? "" : "  ERROR: " + f.error());
+          f.malformed(), f.error() != null ? "  ERROR: " + f.error() : f.unrecognised() ? "  not recognised, not imported" : "");
     }
     out.println();
     out.printf(Locale.ROOT, "events read       %,12d%n", eventsRead);
@@ -52,6 +56,9 @@ public record ImportSummary(
         deadLettered + malformed, malformed, deadLettered);
     out.printf(Locale.ROOT, "skipped           %,12d   (banners, responses, non-event messages)%n", skipped);
     out.printf(Locale.ROOT, "elapsed           %12.1f s   (%,.0f events/s)%n", elapsed.toMillis() / 1000.0, eventsPerSecond());
+    if (unrecognisedFiles() > 0) {
+      out.printf("not recognised    %12d   files (not event captures? name the format with --format)%n", unrecognisedFiles());
+    }
     if (failedFiles() > 0) out.printf("files that failed %12d%n", failedFiles());
     out.flush();
   }

@@ -36,9 +36,16 @@ public final class Importer {
     this.clock = clock;
   }
 
-  /** What became of one file. {@code error} is null when the file was read to its end. */
+  /**
+   * What became of one file. {@code error} is null when the file was read to its end; a file whose format was
+   * not recognised has a null {@code format} and no error: it is reported, not imported, and not a failure.
+   */
   public record FileResult(
-      Path file, String format, long bytes, long events, long skipped, long malformed, Duration elapsed, String error) {}
+      Path file, String format, long bytes, long events, long skipped, long malformed, Duration elapsed, String error) {
+    public boolean unrecognised() {
+      return format == null && error == null;
+    }
+  }
 
   public List<FileResult> importAll(List<Path> paths, ImportOptions options) throws IOException {
     List<FileResult> results = new ArrayList<>();
@@ -73,8 +80,8 @@ public final class Importer {
               : formats.detect(opened.head(), opened.headLength()).orElse(null);
       if (format == null) {
         opened.stream().close();
-        return new FileResult(file, null, bytes, 0, 0, 0, Duration.between(start, clock.instant()),
-            "format not recognised from the first bytes; name it with --format (" + names() + ")");
+        log.warn("{}: format not recognised from its first bytes, not imported; name it with --format ({})", file, names());
+        return new FileResult(file, null, bytes, 0, 0, 0, Duration.between(start, clock.instant()), null);
       }
       formatName = format.name();
       SourceContext ctx = new SourceContext(options.sourceName(), options.labels(), fallbackTime(file, options));

@@ -3,6 +3,7 @@ package io.callarchive.parse;
 import io.callarchive.parse.ami.AmiFormat;
 import io.callarchive.parse.ari.AriFormat;
 import io.callarchive.parse.ccs.CcsFormat;
+import io.callarchive.parse.freeswitch.FreeswitchFormat;
 import io.callarchive.parse.kazoo.KazooFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ public final class Formats {
 
   /** Every format callarchive knows. */
   public static Formats standard() {
-    return new Formats(List.of(new AmiFormat(), new AriFormat(), new KazooFormat(), new CcsFormat()));
+    return new Formats(
+        List.of(new FreeswitchFormat(), new AmiFormat(), new AriFormat(), new KazooFormat(), new CcsFormat()));
   }
 
   public Optional<EventFormat> byName(String name) {

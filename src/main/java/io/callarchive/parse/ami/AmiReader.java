@@ -48,6 +48,10 @@ public final class AmiReader implements EventReader {
   private Parsed pendingOut;
   private boolean carryLine;
   private final Bytes pendingBlank = new Bytes(64);
+  private Instant lastPrefixTime;
+  private String lastPrefixPrecision;
+  private Instant blockPrefixTime;
+  private String blockPrefixPrecision;
 
   public AmiReader(InputStream in, String origin) {
     this.in = in;
@@ -69,7 +73,8 @@ public final class AmiReader implements EventReader {
       carryLine = false;
       byte[] b = lines.bytes();
       int contentLen = lines.contentLength();
-      boolean blank = lines.isBlank();
+      int prefix = timePrefixLength(b, contentLen);
+      boolean blank = lines.isBlank() || (prefix > 0 && isBlank(b, prefix, contentLen));
 
       if (!lines.terminated() && lines.length() >= MAX_LINE) {
         // An over-long line: whatever block it is in cannot be trusted; keep its bytes for the dead letter.
@@ -107,7 +112,7 @@ public final class AmiReader implements EventReader {
         return new Parsed.Skipped("banner", raw, new Provenance(origin, lines.offset(), raw.length));
       }
 
-      int skip = gapMarkerLength(b, contentLen);
+      int skip = prefix > 0 ? prefix : gapMarkerLength(b, contentLen);
       String head = headKey(b, contentLen, skip);
       if (head != null && blockIsEvent && !head.equals("event")) {
         // Inside an event, Response:/Action: are fields: OriginateResponse carries "Response: Failure" (§1.6).
@@ -117,6 +122,10 @@ public final class AmiReader implements EventReader {
         // A new message without the blank line in between: close the current block, keep this line.
         carryLine = true;
         return emit(false);
+      }
+      if (blockOffset < 0) {
+        blockPrefixTime = prefix > 0 ? lastPrefixTime : null;
+        blockPrefixPrecision = lastPrefixPrecision;
       }
       startIfNeeded();
       if (head != null) {
@@ -184,10 +193,11 @@ public final class AmiReader implements EventReader {
     if (unfinishedCommand) {
       return new Parsed.Malformed("truncated command output: no --END COMMAND-- before end of input", raw, prov);
     }
-    return parseBlock(raw, spans, prov);
+    return parseBlock(raw, spans, prov, blockPrefixTime, blockPrefixPrecision);
   }
 
-  private static Parsed parseBlock(byte[] raw, List<int[]> spans, Provenance prov) {
+  private static Parsed parseBlock(
+      byte[] raw, List<int[]> spans, Provenance prov, Instant prefixTime, String prefixPrecision) {
     Map<String, Object> fields = new LinkedHashMap<>();
     boolean lossy = false;
     String firstKey = null;
@@ -223,6 +233,10 @@ public final class AmiReader implements EventReader {
       if (eventName.isEmpty()) return new Parsed.Malformed("empty Event header", raw, prov);
       Instant[] time = new Instant[1];
       String precision = timeOf(fields, time);
+      if (time[0] == null && prefixTime != null) {
+        time[0] = prefixTime;
+        precision = prefixPrecision;
+      }
       return new Parsed.Event(eventName, fields, time[0], precision, lossy, raw, prov);
     }
     if (responseValue != null) return new Parsed.Skipped("response", raw, prov);
@@ -309,6 +323,47 @@ public final class AmiReader implements EventReader {
     if (close < 0) return 0;
     String inside = new String(b, 1, close - 1, java.nio.charset.StandardCharsets.ISO_8859_1);
     return inside.matches("\\d+ bytes missing in capture file") ? close + 1 : 0;
+  }
+
+  private static final java.util.regex.Pattern TIME_PREFIX =
+      java.util.regex.Pattern.compile(
+          "^\\[?(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}:\\d{2})(?:[.,](\\d{1,9}))?(Z|[+-]\\d{2}:?\\d{2})?\\]?(?:[ \\t]+|$)");
+
+  /**
+   * Length of a per-line time prefix that some loggers put before every AMI line, e.g.
+   * {@code [2026-11-22 10:00:00.123] Event: Hangup} or {@code 2026-11-22T10:00:00Z Event: Hangup}; remembers the
+   * time it gives (UTC when it names no zone). Only a line whose rest starts like a header counts, so a value
+   * that happens to begin with a date is left alone.
+   */
+  private int timePrefixLength(byte[] b, int len) {
+    if (len < 20 || !(b[0] == '[' || (b[0] >= '0' && b[0] <= '9'))) return 0;
+    String head = new String(b, 0, Math.min(len, 48), java.nio.charset.StandardCharsets.ISO_8859_1);
+    java.util.regex.Matcher m = TIME_PREFIX.matcher(head);
+    if (!m.find()) return 0;
+    int end = m.end();
+    int colon = indexOf(b, end, len, (byte) ':');
+    if (colon < 0 && !isBlank(b, end, len)) return 0;
+    if (colon >= 0) {
+      for (int i = end; i < colon; i++) if (b[i] == ' ') return 0; // "Key:" has no blank before the colon
+    }
+    try {
+      String frac = m.group(3);
+      String zone = m.group(4);
+      String iso = m.group(1) + "T" + m.group(2) + (frac != null ? "." + frac : "");
+      java.time.LocalDateTime local = java.time.LocalDateTime.parse(iso);
+      java.time.ZoneOffset offset =
+          zone == null || zone.equals("Z") ? java.time.ZoneOffset.UTC : java.time.ZoneOffset.of(zone.length() == 5 ? zone.substring(0, 3) + ":" + zone.substring(3) : zone);
+      lastPrefixTime = local.toInstant(offset);
+      lastPrefixPrecision = frac == null ? "s" : frac.length() <= 3 ? "ms" : "us";
+      return end;
+    } catch (java.time.DateTimeException e) {
+      return 0;
+    }
+  }
+
+  private static boolean isBlank(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') return false;
+    return true;
   }
 
   private static int indexOf(byte[] b, int from, int to, byte c) {

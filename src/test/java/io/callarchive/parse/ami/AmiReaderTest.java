@@ -148,6 +148,24 @@ class AmiReaderTest {
   }
 
   @Test
+  void perLineTimePrefixGivesTheTimeAndIsNotPartOfTheFields() {
+    List<Parsed> p = read("[2026-11-22 10:00:01.250] Event: Hangup\n[2026-11-22 10:00:01.250] Cause: 16\n"
+        + "[2026-11-22 10:00:01.251]\n2026-11-22T10:00:02+0100 Event: Newchannel\n2026-11-22T10:00:02+0100 Channel: SIP/1\n\n");
+    List<Parsed.Event> e = Readers.events(p);
+    assertEquals(2, e.size());
+    assertEquals(Instant.parse("2026-11-22T10:00:01.250Z"), e.get(0).time());
+    assertEquals("16", e.get(0).fields().get("Cause"));
+    assertEquals(Instant.parse("2026-11-22T09:00:02Z"), e.get(1).time());
+    assertEquals("SIP/1", e.get(1).fields().get("Channel"));
+  }
+
+  @Test
+  void timestampHeaderWinsOverLinePrefix() {
+    Parsed.Event e = (Parsed.Event) read("[2026-11-22 10:00:01] Event: Hangup\n[2026-11-22 10:00:01] Timestamp: 1700000000.5\n\n").get(0);
+    assertEquals(Instant.parse("2023-11-14T22:13:20.5Z"), e.time());
+  }
+
+  @Test
   void eventWithoutTimeHasNone() {
     Parsed.Event e = (Parsed.Event) read("Event: Newchannel\nChannel: SIP/1\n\n").get(0);
     assertNull(e.time());

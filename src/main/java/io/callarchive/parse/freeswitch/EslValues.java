@@ -1,0 +1,143 @@
+package io.callarchive.parse.freeswitch;
+
+import io.callarchive.parse.Text;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Value decoding of the FreeSWITCH plain and xml event serialisations (event-sources §3.3). Stateless. */
+final class EslValues {
+  private EslValues() {}
+
+  /** FreeSWITCH writes an empty header value as this literal ({@code switch_event_serialize}, event-sources §3.3). */
+  static final String UNDEF = "_undef_";
+
+  /** Prefix and separator of array-valued headers ({@code switch_event_add_array}, event-sources §3.3). */
+  static final String ARRAY_PREFIX = "ARRAY::";
+
+  static final String ARRAY_SEPARATOR = "|:";
+
+  /**
+   * Percent-decodes to bytes, then decodes UTF-8 with replacement. Tolerant: a {@code %} not followed by two hex
+   * digits stays literal (Java's URLDecoder would throw), and {@code +} is kept because FreeSWITCH encodes space as
+   * {@code %20} and a literal plus as {@code %2B} (event-sources §3.3). Decodes exactly once.
+   */
+  static Text.Decoded percentDecode(byte[] b, int from, int to) {
+    boolean hasPercent = false;
+    for (int i = from; i < to; i++) {
+      if (b[i] == '%') {
+        hasPercent = true;
+        break;
+      }
+    }
+    if (!hasPercent) return Text.decode(b, from, to - from);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c == '%' && i + 2 < to) {
+        int hi = hex(b[i + 1]);
+        int lo = hex(b[i + 2]);
+        if (hi >= 0 && lo >= 0) {
+          out.write(hi << 4 | lo);
+          i += 2;
+          continue;
+        }
+      }
+      out.write(c);
+    }
+    byte[] bytes = out.toByteArray();
+    return Text.decode(bytes, 0, bytes.length);
+  }
+
+  private static int hex(byte c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  }
+
+  /** A decoded value as stored: {@code _undef_} becomes empty, {@code ARRAY::a|:b} a list. */
+  static Object shape(String decoded) {
+    if (decoded.equals(UNDEF)) return "";
+    if (decoded.startsWith(ARRAY_PREFIX)) {
+      String rest = decoded.substring(ARRAY_PREFIX.length());
+      List<String> items = new ArrayList<>();
+      int start = 0;
+      int sep;
+      while ((sep = rest.indexOf(ARRAY_SEPARATOR, start)) >= 0) {
+        items.add(rest.substring(start, sep));
+        start = sep + ARRAY_SEPARATOR.length();
+      }
+      items.add(rest.substring(start));
+      return items;
+    }
+    return decoded;
+  }
+
+  /** Adds a header value, turning a repeated name into a list in order of arrival (event-sources §3.12 item 5). */
+  @SuppressWarnings("unchecked")
+  static void put(Map<String, Object> fields, String key, Object value) {
+    Object existing = fields.get(key);
+    if (existing == null && !fields.containsKey(key)) {
+      fields.put(key, value instanceof List<?> l ? new ArrayList<>(l) : value);
+      return;
+    }
+    List<Object> list;
+    if (existing instanceof List<?> l) {
+      list = (List<Object>) l;
+    } else {
+      list = new ArrayList<>();
+      list.add(existing);
+      fields.put(key, list);
+    }
+    if (value instanceof List<?> l) list.addAll(l);
+    else list.add(value);
+  }
+
+  /** First value of a header, matched case-insensitively (event-sources conventions), stripped; null if absent. */
+  static String first(Map<String, Object> f, String key) {
+    Object v = f.get(key);
+    if (v == null) {
+      for (Map.Entry<String, Object> e : f.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(key)) {
+          v = e.getValue();
+          break;
+        }
+      }
+    }
+    if (v instanceof List<?> l) v = l.isEmpty() ? null : l.get(0);
+    if (v instanceof String s) {
+      String t = s.strip();
+      return t.isEmpty() ? null : t;
+    }
+    return v == null ? null : v.toString();
+  }
+
+  /**
+   * Index of the colon of a {@code Name: value} header line in {@code b[from, to)}, or -1 when the line is not one.
+   * A header name is non-empty and has no blank or control byte (FreeSWITCH header names never do); the colon is
+   * followed by a blank or ends the line. Leading blanks (indented documentation samples) are allowed.
+   */
+  static int headerColon(byte[] b, int from, int to) {
+    int i = from;
+    while (i < to && (b[i] == ' ' || b[i] == '\t')) i++;
+    int nameStart = i;
+    while (i < to && b[i] != ':') {
+      int c = b[i] & 0xff;
+      if (c <= 0x20 || c == 0x7f) return -1;
+      i++;
+    }
+    if (i == to || i == nameStart) return -1;
+    if (i + 1 < to && b[i + 1] != ' ' && b[i + 1] != '\t' && b[i + 1] != '\r') return -1;
+    return i;
+  }
+
+  /** True when {@code b[from, to)} holds only blanks, tabs and CR. */
+  static boolean blank(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '\n') return false;
+    }
+    return true;
+  }
+}
