@@ -52,7 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ParseNormaliseBenchmark {
 
   /** Format name as registered in {@link Formats#standard()}. */
-  @Param({"ami", "ari", "kazoo", "ccs"})
+  @Param({"ami", "ari", "kazoo", "ccs", "freeswitch"})
   public String format;
 
   /** Size of the generated input in MiB; the file is {@code <bench.dir>/<format>-<size>mb.txt}. */
