@@ -19,6 +19,9 @@ public final class DocIds {
   private static final DateTimeFormatter MONTH =
       DateTimeFormatter.ofPattern("yyyy.MM").withZone(ZoneOffset.UTC);
 
+  /** Digests are not thread-safe; one per thread avoids a provider look-up per document. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(DocIds::sha256);
+
   private DocIds() {}
 
   public static String indexName(IndexType type, Instant timestamp) {
@@ -27,7 +30,8 @@ public final class DocIds {
 
   /** An id from the given parts: 128 bits of SHA-256, hex encoded. */
   public static String of(Object... parts) {
-    MessageDigest md = sha256();
+    MessageDigest md = SHA256.get();
+    md.reset();
     for (Object p : parts) {
       if (p instanceof byte[] b) {
         md.update(b);

@@ -65,7 +65,7 @@ public final class Pipeline {
     doc.put("event.action", e.action());
     doc.put("event.kind", "event");
     doc.put("event.outcome", "unknown");
-    doc.put("event.ingested", clock.instant().toString());
+    doc.put("event.ingested", ingested());
     doc.put("event.timestamp_origin", e.time() != null ? "source" : "fallback");
     doc.put("event.timestamp_precision", e.timePrecision());
     format.normalise(e, doc);
@@ -87,6 +87,19 @@ public final class Pipeline {
             ? DocIds.of(format.dataset(), observer, e.raw())
             : DocIds.of(format.dataset(), observer, e.raw(), e.provenance().offset());
     return new IndexDoc(IndexType.EVENTS, id, ts, doc, e.raw(), e.provenance());
+  }
+
+  private Instant lastIngested;
+  private String lastIngestedText;
+
+  /** The clock's time as ISO text, formatted once per distinct instant: formatting showed in the profile. */
+  private String ingested() {
+    Instant now = clock.instant();
+    if (!now.equals(lastIngested)) {
+      lastIngested = now;
+      lastIngestedText = now.toString();
+    }
+    return lastIngestedText;
   }
 
   /** A dead letter: the input as text (invalid UTF-8 escaped and also kept in base64), where, and why. */

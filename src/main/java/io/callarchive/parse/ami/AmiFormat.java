@@ -60,17 +60,24 @@ public final class AmiFormat implements EventFormat {
     Map<String, Object> f = event.fields();
     String action = event.action();
     String lower = action.toLowerCase(Locale.ROOT);
-    String linkedid = party(first(f, "Linkedid", "LinkedID"));
-    String uniqueid = party(first(f, "Uniqueid", "UniqueID"));
+    String p = subjectPrefix(f);
+    String linkedid = party(first(f, p + "Linkedid", p + "LinkedID"));
+    String uniqueid = party(first(f, p + "Uniqueid", p + "UniqueID"));
     doc.put("call.id", linkedid != null ? linkedid : uniqueid);
     doc.put("channel.id", uniqueid);
-    doc.put("channel.name", party(first(f, "Channel")));
-    doc.put("caller.number", party(first(f, "CallerIDNum", "CallerIDnum")));
-    doc.put("caller.name", unescape(party(first(f, "CallerIDName"))));
+    doc.put("channel.name", party(first(f, p + "Channel")));
+    doc.put("caller.number", party(first(f, p + "CallerIDNum", p + "CallerIDnum")));
+    doc.put("caller.name", unescape(party(first(f, p + "CallerIDName"))));
     String destNum = party(first(f, "DestCallerIDNum"));
-    doc.put("callee.number", destNum != null ? destNum : party(first(f, "ConnectedLineNum")));
+    doc.put("callee.number", destNum != null ? destNum : party(first(f, p + "ConnectedLineNum")));
     String destName = party(first(f, "DestCallerIDName"));
-    doc.put("callee.name", unescape(destName != null ? destName : party(first(f, "ConnectedLineName"))));
+    doc.put("callee.name", unescape(destName != null ? destName : party(first(f, p + "ConnectedLineName"))));
+    if (lower.equals("cdr")) {
+      // Cdr rows have no snapshot: Source/Destination are the numbers, CallerID is '"name" <num>' (§1.6).
+      doc.putIfAbsent("caller.number", party(first(f, "Source")));
+      doc.putIfAbsent("callee.number", party(first(f, "Destination")));
+      doc.putIfAbsent("caller.name", unescape(callerIdName(first(f, "CallerID"))));
+    }
     doc.put("queue.name", first(f, "Queue"));
 
     String privilege = first(f, "Privilege");
@@ -92,6 +99,30 @@ public final class AmiFormat implements EventFormat {
                 default -> "info";
               }));
     }
+  }
+
+  /**
+   * Prefixes of the snapshot an event is about when it has no un-prefixed one (§1.3, §1.5): parking events
+   * carry only Parkee/Parker, transfers Transferer/Transferee, Local optimisation LocalOne/LocalTwo/Source.
+   */
+  private static final List<String> SUBJECT_PREFIXES =
+      List.of("Parkee", "Transferer", "OrigTransferer", "Transferee", "LocalOne", "Source", "Spyee", "Retriever",
+          "SecondTransferer", "LocalTwo", "Parker", "Spy");
+
+  /** "" when the event has its own snapshot (or none at all), else the prefix of the snapshot it is about. */
+  static String subjectPrefix(Map<String, Object> f) {
+    if (first(f, "Uniqueid", "Channel", "Linkedid") != null) return "";
+    for (String p : SUBJECT_PREFIXES) {
+      if (f.containsKey(p + "Uniqueid") || f.containsKey(p + "Channel")) return p;
+    }
+    return "";
+  }
+
+  /** The name of a CDR CallerID {@code "Alice" <1001>}; null when there is no quoted name. */
+  static String callerIdName(String callerId) {
+    if (callerId == null || !callerId.startsWith("\"")) return null;
+    int close = callerId.lastIndexOf("\" <");
+    return close > 0 ? callerId.substring(1, close) : null;
   }
 
   /** First value of any of the keys (case-insensitively), trimmed of the trailing blanks some dumps carry. */

@@ -5,7 +5,6 @@ import io.callarchive.model.Provenance;
 import io.callarchive.parse.ByteLines;
 import io.callarchive.parse.EventReader;
 import io.callarchive.parse.Text;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -23,7 +22,8 @@ import java.util.Map;
  * CRLF or LF, blocks ended by an empty line, the banner line skipped, responses and actions skipped, repeated
  * keys kept as lists, lines without a colon inside an event joined to the previous value. A new
  * {@code Event:}/{@code Response:}/{@code Action:} line also starts a new block, because some published dumps
- * leave out the blank line between events. Memory is bounded by {@link #MAX_LINE} and {@link #MAX_BLOCK}.
+ * leave out the blank line between events; inside an event only {@code Event:} does, since events may carry
+ * {@code Response:} as a field (OriginateResponse). Memory is bounded by {@link #MAX_LINE} and {@link #MAX_BLOCK}.
  */
 public final class AmiReader implements EventReader {
   /** Longest line kept whole; longer input is dead-lettered in pieces. */
@@ -37,16 +37,17 @@ public final class AmiReader implements EventReader {
   private final ByteLines lines;
   private final InputStream in;
   private final String origin;
-  private final ByteArrayOutputStream block = new ByteArrayOutputStream(1024);
+  private final Bytes block = new Bytes(1024);
   private final List<int[]> lineSpans = new ArrayList<>(); // {start, contentLength} within block
   private long blockOffset = -1;
   private boolean followsMode;
   private boolean blockHasHead;
+  private boolean blockIsEvent;
   private boolean lastLineUnterminated;
   private boolean oversize;
   private Parsed pendingOut;
   private boolean carryLine;
-  private final ByteArrayOutputStream pendingBlank = new ByteArrayOutputStream();
+  private final Bytes pendingBlank = new Bytes(64);
   private Instant lastPrefixTime;
   private String lastPrefixPrecision;
   private Instant blockPrefixTime;
@@ -113,6 +114,10 @@ public final class AmiReader implements EventReader {
 
       int skip = prefix > 0 ? prefix : gapMarkerLength(b, contentLen);
       String head = headKey(b, contentLen, skip);
+      if (head != null && blockIsEvent && !head.equals("event")) {
+        // Inside an event, Response:/Action: are fields: OriginateResponse carries "Response: Failure" (§1.6).
+        head = null;
+      }
       if (head != null && blockHasHead) {
         // A new message without the blank line in between: close the current block, keep this line.
         carryLine = true;
@@ -125,6 +130,7 @@ public final class AmiReader implements EventReader {
       startIfNeeded();
       if (head != null) {
         blockHasHead = true;
+        blockIsEvent = head.equals("event");
         if (head.equals("response") && valueEquals(b, contentLen, "Follows")) followsMode = true;
       }
       appendLine(b, lines.length(), contentLen, skip);
@@ -139,6 +145,7 @@ public final class AmiReader implements EventReader {
       block.reset();
       lineSpans.clear();
       blockHasHead = false;
+      blockIsEvent = false;
       lastLineUnterminated = false;
       oversize = false;
     }
@@ -147,7 +154,7 @@ public final class AmiReader implements EventReader {
   private void appendPendingBlank() {
     if (pendingBlank.size() == 0) return;
     // Blank lines inside command output belong to it.
-    block.write(pendingBlank.toByteArray(), 0, pendingBlank.size());
+    block.write(pendingBlank.buf, 0, pendingBlank.size());
     pendingBlank.reset();
   }
 
@@ -176,6 +183,7 @@ public final class AmiReader implements EventReader {
     pendingBlank.reset();
     followsMode = false;
     blockHasHead = false;
+    blockIsEvent = false;
     if (wasOversize) {
       return new Parsed.Malformed("block larger than " + MAX_BLOCK + " bytes or line longer than " + MAX_LINE, raw, prov);
     }
@@ -387,6 +395,37 @@ public final class AmiReader implements EventReader {
   private static String abbreviate(String s) {
     if (s == null) return "";
     return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+  }
+
+  /**
+   * A growable byte buffer. ByteArrayOutputStream would do, but its methods are synchronized and the reader
+   * calls them for every line: they showed at the top of the parse profile.
+   */
+  private static final class Bytes {
+    private byte[] buf;
+    private int size;
+
+    Bytes(int initial) {
+      buf = new byte[initial];
+    }
+
+    void write(byte[] b, int off, int len) {
+      if (size + len > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
+      System.arraycopy(b, off, buf, size, len);
+      size += len;
+    }
+
+    int size() {
+      return size;
+    }
+
+    void reset() {
+      size = 0;
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(buf, size);
+    }
   }
 
   @Override

@@ -139,7 +139,9 @@ public final class JsonFrameReader implements AutoCloseable {
     int i = pos;
     String failure = null;
     boolean oversize = false;
-    while (true) {
+    boolean closed = false;
+    int high = 0; // any byte with the top bit set makes this negative: the value is not ASCII
+    while (!closed) {
       if (i - pos >= maxObject) {
         failure = "JSON value larger than " + maxObject + " bytes";
         oversize = true;
@@ -149,23 +151,32 @@ public final class JsonFrameReader implements AutoCloseable {
         failure = "input ends inside a JSON value";
         break;
       }
-      byte c = buf[i++];
-      if (inString) {
-        if (escape) escape = false;
-        else if (c == '\\') escape = true;
-        else if (c == '"') inString = false;
-        continue;
-      }
-      if (c == '"') inString = true;
-      else if (c == '{' || c == '[') depth++;
-      else if (c == '}' || c == ']') {
-        depth--;
-        if (depth == 0) break;
+      // Scan what is buffered in one tight loop; the checks above run only when it is used up.
+      byte[] b = buf;
+      int stop = Math.min(limit, pos + maxObject);
+      while (i < stop) {
+        byte c = b[i++];
+        high |= c;
+        if (inString) {
+          if (escape) escape = false;
+          else if (c == '\\') escape = true;
+          else if (c == '"') inString = false;
+          continue;
+        }
+        if (c == '"') inString = true;
+        else if (c == '{' || c == '[') depth++;
+        else if (c == '}' || c == ']') {
+          depth--;
+          if (depth == 0) {
+            closed = true;
+            break;
+          }
+        }
       }
     }
     int end = i;
     if (failure == null) {
-      JsonTrees.Result r = JsonTrees.parseObject(buf, pos, end - pos, MAX_DEPTH);
+      JsonTrees.Result r = JsonTrees.parseObject(buf, pos, end - pos, MAX_DEPTH, high >= 0);
       if (r.object() != null) {
         if (inArray && !followsArrayElement(end)) {
           // the element runs into something that is neither a comma nor the closing bracket: the array was

@@ -39,18 +39,30 @@ public final class JsonTrees {
   }
 
   static Result parseObject(byte[] b, int off, int len, int maxDepth) {
-    Text.Decoded text = Text.decode(b, off, len);
-    try (JsonParser p = FACTORY.createParser(text.text())) {
+    return parseObject(b, off, len, maxDepth, isAscii(b, off, len));
+  }
+
+  /** As above, for a caller that already knows whether the bytes are ASCII. */
+  static Result parseObject(byte[] b, int off, int len, int maxDepth, boolean ascii) {
+    // ASCII (nearly every event) is parsed from the bytes as they are; anything else is decoded first, so that
+    // invalid UTF-8 is replaced and flagged (event-sources §0.3) rather than rejected by the parser.
+    Text.Decoded text = ascii ? null : Text.decode(b, off, len);
+    try (JsonParser p = text == null ? FACTORY.createParser(b, off, len) : FACTORY.createParser(text.text())) {
       JsonToken t = p.nextToken();
       if (t != JsonToken.START_OBJECT) {
         return new Result(null, false, "JSON value is not an object (" + (t == null ? "empty" : t.asString()) + ")");
       }
       Map<String, Object> obj = readObject(p, 1, maxDepth);
       if (p.nextToken() != null) return new Result(null, false, "content after the end of the JSON object");
-      return new Result(obj, text.lossy(), null);
+      return new Result(obj, text != null && text.lossy(), null);
     } catch (IOException | RuntimeException e) {
       return new Result(null, false, "JSON syntax error: " + firstLine(e.getMessage()));
     }
+  }
+
+  private static boolean isAscii(byte[] b, int off, int len) {
+    for (int i = off; i < off + len; i++) if (b[i] < 0) return false;
+    return true;
   }
 
   private static Map<String, Object> readObject(JsonParser p, int depth, int maxDepth) throws IOException {

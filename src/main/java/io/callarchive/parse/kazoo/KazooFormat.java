@@ -186,9 +186,25 @@ public final class KazooFormat implements EventFormat {
     v = f.get(snake);
     if (v != null) return v;
     for (Map.Entry<String, Object> e : f.entrySet()) {
-      if (e.getKey().toLowerCase(Locale.ROOT).replace('-', '_').equals(snake)) return e.getValue();
+      if (snakeEquals(e.getKey(), snake)) return e.getValue();
     }
     return null;
+  }
+
+  /**
+   * {@code key.toLowerCase(Locale.ROOT).replace('-', '_').equals(snake)} without building a string per key: this
+   * scan runs for every absent header of every event. Non-ASCII keys take the exact slow path, since lower-casing
+   * can change their length.
+   */
+  static boolean snakeEquals(String key, String snake) {
+    int n = key.length();
+    for (int i = 0; i < n; i++) {
+      char c = key.charAt(i);
+      if (c >= 0x80) return key.toLowerCase(Locale.ROOT).replace('-', '_').equals(snake);
+      char l = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c == '-' ? '_' : c;
+      if (i >= snake.length() || l != snake.charAt(i)) return false;
+    }
+    return n == snake.length();
   }
 
   private static String userPart(String uri) {
