@@ -294,7 +294,9 @@ public final class CallSummary {
   }
 
   private static Double max(Double a, Double b) {
-    return a == null ? b : b == null ? a : Math.max(a, b);
+    if (a == null) return b;
+    if (b == null) return a;
+    return Math.max(a, b); // no ternary: it would unbox a null
   }
 
   private static double round(double v) {

@@ -90,7 +90,7 @@ public final class Correlator {
     for (LegState fragment : o.legs.values()) {
       Session s = session(observer, dataset, fragment.id);
       s.legs.merge(fragment.id, fragment, (x, y) -> {
-        x.merge(y);
+        x.mergeEvents(y);
         return x;
       });
       s.last = LegState.max(s.last, t);
@@ -184,7 +184,7 @@ public final class Correlator {
     a.keys.addAll(b.keys);
     for (LegState l : b.legs.values()) {
       a.legs.merge(l.id, l, (x, y) -> {
-        x.merge(y);
+        x.mergeEvents(y);
         return x;
       });
     }

@@ -100,11 +100,15 @@ final class LegState {
   }
 
   private static Double minD(Double a, Double b) {
-    return a == null ? b : b == null ? a : Math.min(a, b);
+    if (a == null) return b;
+    if (b == null) return a;
+    return Math.min(a, b); // no ternary: it would unbox a null
   }
 
   private static Double maxD(Double a, Double b) {
-    return a == null ? b : b == null ? a : Math.max(a, b);
+    if (a == null) return b;
+    if (b == null) return a;
+    return Math.max(a, b); // no ternary: it would unbox a null
   }
 
   /** The leg's start for ordering: its creation, else when it was first seen. */
@@ -112,7 +116,20 @@ final class LegState {
     return start != null ? start : firstSeen;
   }
 
+  /** Merges a copy of this leg learnt from other input (another import or piece): idempotent. */
   void merge(LegState o) {
+    merge(o, false);
+  }
+
+  /**
+   * Merges state learnt from different events of the same input: the MOS reports add up. The correlator uses this
+   * for the fragments of the events it reads, since each event is a distinct report.
+   */
+  void mergeEvents(LegState o) {
+    merge(o, true);
+  }
+
+  private void merge(LegState o, boolean additive) {
     firstSeen = min(firstSeen, o.firstSeen);
     start = min(start, o.start);
     answer = min(answer, o.answer);
@@ -138,7 +155,10 @@ final class LegState {
     lossMax = maxD(lossMax, o.lossMax);
     jitterMax = maxD(jitterMax, o.jitterMax);
     rttMax = maxD(rttMax, o.rttMax);
-    if (o.mosCount > mosCount || (o.mosCount == mosCount && o.mosSum > mosSum)) {
+    if (additive) {
+      mosCount += o.mosCount;
+      mosSum += o.mosSum;
+    } else if (o.mosCount > mosCount || (o.mosCount == mosCount && o.mosSum > mosSum)) {
       mosCount = o.mosCount;
       mosSum = o.mosSum;
     }
