@@ -38,24 +38,29 @@ class AmiCallsTest {
   }
 
   /** A calls 0612345678 on a trunk; the trunk leg ends with {@code bCause}, the dial with {@code dialStatus}. */
-  private static String outboundCall(boolean answered, String dialStatus, String bCause, String aCause) {
+  static String outboundCall(boolean answered, String dialStatus, String bCause, String aCause) {
+    return outboundCall(answered, dialStatus, bCause, aCause, 0);
+  }
+
+  /** The same call {@code off} seconds later. */
+  static String outboundCall(boolean answered, String dialStatus, String bCause, String aCause, double off) {
     StringBuilder s = new StringBuilder();
-    s.append(ami("Newchannel", 0, channel(A, "1000.1", "1000.1", "0", "100", "Alice", "0612345678")));
-    s.append(ami("Newchannel", 1, channel(B, "1000.2", "1000.1", "0", "<unknown>", "<unknown>", "s")));
-    s.append(ami("DialBegin", 1, channel(A, "1000.1", "1000.1", "4", "100", "Alice", "0612345678",
+    s.append(ami("Newchannel", off + 0, channel(A, "1000.1", "1000.1", "0", "100", "Alice", "0612345678")));
+    s.append(ami("Newchannel", off + 1, channel(B, "1000.2", "1000.1", "0", "<unknown>", "<unknown>", "s")));
+    s.append(ami("DialBegin", off + 1, channel(A, "1000.1", "1000.1", "4", "100", "Alice", "0612345678",
         "DestChannel", B, "DestUniqueid", "1000.2", "DestLinkedid", "1000.1", "DestCallerIDNum", "0612345678")));
-    s.append(ami("Newstate", 2, channel(B, "1000.2", "1000.1", "5", "0612345678", "Bob", "s")));
+    s.append(ami("Newstate", off + 2, channel(B, "1000.2", "1000.1", "5", "0612345678", "Bob", "s")));
     double end = 20;
     if (answered) {
-      s.append(ami("Newstate", 5, channel(B, "1000.2", "1000.1", "6", "0612345678", "Bob", "s")));
-      s.append(ami("Newstate", 5, channel(A, "1000.1", "1000.1", "6", "100", "Alice", "0612345678")));
+      s.append(ami("Newstate", off + 5, channel(B, "1000.2", "1000.1", "6", "0612345678", "Bob", "s")));
+      s.append(ami("Newstate", off + 5, channel(A, "1000.1", "1000.1", "6", "100", "Alice", "0612345678")));
       end = 65;
     }
-    s.append(ami("DialEnd", answered ? 5 : end, channel(A, "1000.1", "1000.1", answered ? "6" : "4", "100", "Alice",
+    s.append(ami("DialEnd", off + (answered ? 5 : end), channel(A, "1000.1", "1000.1", answered ? "6" : "4", "100", "Alice",
         "0612345678", "DestUniqueid", "1000.2", "DestLinkedid", "1000.1", "DialStatus", dialStatus)));
-    s.append(ami("Hangup", end, channel(B, "1000.2", "1000.1", answered ? "6" : "5", "0612345678", "Bob", "s",
+    s.append(ami("Hangup", off + end, channel(B, "1000.2", "1000.1", answered ? "6" : "5", "0612345678", "Bob", "s",
         "Cause", bCause, "Cause-txt", "x")));
-    s.append(ami("Hangup", end + 0.5, channel(A, "1000.1", "1000.1", answered ? "6" : "4", "100", "Alice", "h",
+    s.append(ami("Hangup", off + end + 0.5, channel(A, "1000.1", "1000.1", answered ? "6" : "4", "100", "Alice", "h",
         "Cause", aCause, "Cause-txt", "x")));
     return s.toString();
   }
