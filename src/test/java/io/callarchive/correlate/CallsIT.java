@@ -131,4 +131,31 @@ class CallsIT {
     assertEquals(List.of("1000.1", "2000.1", "3000.1"),
         callIds(Query.of(q -> q.term(t -> t.field("call.complete").value(true)))));
   }
+
+  @Test
+  void consultationCallIndexedFirstIsAbsorbedWhenTheTransferArrivesInALaterImport() throws Exception {
+    String call1 = AmiCallsTest.outboundCall(true, "ANSWER", "16", "16");
+    String consult = Feed.ami("Newchannel", 20, Feed.channel("SIP/101-3", "1000.3", "1000.3", "0", "101", "Bob", "200"))
+        + Feed.ami("Newchannel", 21, Feed.channel("SIP/200-4", "1000.4", "1000.3", "0", "200", "Carol", "s"))
+        + Feed.ami("Hangup", 50, Feed.channel("SIP/101-3", "1000.3", "1000.3", "6", "101", "Bob", "s", "Cause", "16"))
+        + Feed.ami("Hangup", 90, Feed.channel("SIP/200-4", "1000.4", "1000.1", "6", "200", "Carol", "s", "Cause", "16"));
+    String transfer = Feed.ami("AttendedTransfer", 40, "Result", "Success", "OrigTransfererUniqueid", "1000.2",
+        "OrigTransfererLinkedid", "1000.1", "SecondTransfererUniqueid", "1000.3", "SecondTransfererLinkedid", "1000.3",
+        "TransfereeUniqueid", "1000.1", "TransfereeLinkedid", "1000.1", "TransferTargetUniqueid", "1000.4",
+        "TransferTargetLinkedid", "1000.3", "DestType", "Bridge");
+    importFiles(List.of(write("b.ami", List.of(consult))));
+    assertEquals(1, snapshot(IndexType.CALLS).size());
+    importFiles(List.of(write("a.ami", List.of(call1, transfer))));
+    Map<String, Map<String, Object>> calls = snapshot(IndexType.CALLS);
+    assertEquals(1, calls.size(), "the consultation call's own document was merged and deleted: " + calls.keySet());
+    Map<?, ?> call = (Map<?, ?>) calls.values().iterator().next().get("call");
+    assertEquals("1000.1", call.get("id"));
+    assertEquals(4, call.get("legs"));
+    assertEquals(true, call.get("transferred"));
+    assertEquals(true, call.get("complete"));
+    // the same documents as one import of everything
+    TestCluster.wipe();
+    importFiles(List.of(write("all.ami", List.of(call1, consult, transfer))));
+    assertEquals(calls, snapshot(IndexType.CALLS));
+  }
 }
