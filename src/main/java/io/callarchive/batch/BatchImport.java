@@ -16,7 +16,7 @@ import io.callarchive.parse.Formats;
 import io.callarchive.correlate.Correlator;
 import io.callarchive.correlate.CorrelatorSettings;
 import io.callarchive.correlate.SummaryWriter;
-import io.callarchive.correlate.BuiltinCauses;
+import io.callarchive.correlate.TableCauses;
 import io.callarchive.pipeline.Pipeline;
 import io.callarchive.pipeline.SourceContext;
 import io.callarchive.source.FileInputs;
@@ -117,9 +117,9 @@ public final class BatchImport {
     // write thread busy at a time; two requests per chunk use both requests the indexer keeps in flight.
     int perRequest = Math.max(1, (settings.chunkSize() + 1) / 2);
     try (BulkIndexer indexer = new BulkIndexer(client, perRequest, java.time.Duration.ofMinutes(10))) {
-      SummaryWriter summaries = new SummaryWriter(client, new BuiltinCauses());
+      SummaryWriter summaries = new SummaryWriter(client, new TableCauses());
       BatchImport batch = new BatchImport(db, Formats.standard(), Clock.systemUTC(), settings);
-      batch.correlator = new Correlator(CorrelatorSettings.defaults(), new BuiltinCauses(), summaries);
+      batch.correlator = new Correlator(CorrelatorSettings.defaults(), new TableCauses(), summaries);
       return batch.importAll(inputs, indexer);
     }
   }
