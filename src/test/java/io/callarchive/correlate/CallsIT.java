@@ -7,7 +7,8 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import io.callarchive.imports.ImportOptions;
-import io.callarchive.imports.ImportRun;
+import io.callarchive.batch.BatchImport;
+import io.callarchive.batch.JobDatabase;
 import io.callarchive.it.TestCluster;
 import io.callarchive.model.IndexType;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ class CallsIT {
   private static final Path TEMPLATES = Path.of(System.getProperty("callarchive.project"), "index-templates");
   private ElasticsearchClient es;
   @TempDir Path dir;
+  private int imports;
 
   @BeforeEach
   void emptyArchive() throws Exception {
@@ -59,7 +61,11 @@ class CallsIT {
   }
 
   private void importFiles(List<Path> files) throws Exception {
-    ImportRun.run(es, files, new ImportOptions("ami", "pbx1", Map.of(), "now"), TEMPLATES);
+    // a fresh job history each time, so a repeated file is really read again (the batch would skip known content)
+    try (JobDatabase db = JobDatabase.embedded(dir.resolve("jobs-" + imports++))) {
+      BatchImport.run(es, db, files, new ImportOptions("ami", "pbx1", Map.of(), "now"), TEMPLATES,
+          BatchImport.Settings.defaults());
+    }
     es.indices().refresh(r -> r.index("callarchive-*"));
   }
 
