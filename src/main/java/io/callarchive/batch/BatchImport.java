@@ -13,6 +13,10 @@ import io.callarchive.model.IndexType;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.EventFormat;
 import io.callarchive.parse.Formats;
+import io.callarchive.correlate.Correlator;
+import io.callarchive.correlate.CorrelatorSettings;
+import io.callarchive.correlate.SummaryWriter;
+import io.callarchive.correlate.TableCauses;
 import io.callarchive.pipeline.Pipeline;
 import io.callarchive.pipeline.SourceContext;
 import io.callarchive.source.FileInputs;
@@ -81,6 +85,12 @@ public final class BatchImport {
   private final Clock clock;
   private final Settings settings;
 
+  /**
+   * Assembles calls and queue stays from the imported events (null: none). A job resumed mid-file does not see the
+   * events before its restart point, so sessions open across a crash lose the legs read before it.
+   */
+  private Correlator correlator;
+
   public BatchImport(JobDatabase db, Formats formats, Clock clock, Settings settings) {
     this.db = db;
     this.formats = formats;
@@ -107,7 +117,10 @@ public final class BatchImport {
     // write thread busy at a time; two requests per chunk use both requests the indexer keeps in flight.
     int perRequest = Math.max(1, (settings.chunkSize() + 1) / 2);
     try (BulkIndexer indexer = new BulkIndexer(client, perRequest, java.time.Duration.ofMinutes(10))) {
-      return new BatchImport(db, Formats.standard(), Clock.systemUTC(), settings).importAll(inputs, indexer);
+      SummaryWriter summaries = new SummaryWriter(client, new TableCauses());
+      BatchImport batch = new BatchImport(db, Formats.standard(), Clock.systemUTC(), settings);
+      batch.correlator = new Correlator(CorrelatorSettings.defaults(), new TableCauses(), summaries);
+      return batch.importAll(inputs, indexer);
     }
   }
 
@@ -137,7 +150,9 @@ public final class BatchImport {
     int toRun = (int) plans.stream().filter(p -> p.parameters() != null).count();
 
     PieceProcessor.Collecting collecting = new PieceProcessor.Collecting();
-    Pipeline pipeline = new Pipeline(Enrichers.standard(), collecting, clock);
+    Correlator calls = correlator;
+    Pipeline pipeline =
+        new Pipeline(Enrichers.standard(), collecting, clock, calls == null ? doc -> {} : calls::accept);
     Progress progress =
         new Progress(settings.progress(), settings.progressOut(), totalBytes, toRun, settings.logEvery(), pipeline.events::sum);
     List<FileResult> results = new ArrayList<>();
@@ -158,6 +173,8 @@ public final class BatchImport {
       }
     }
     progress.finish();
+    // sessions still open at the end of the import are written incomplete; a later import completes them
+    if (calls != null) calls.flush();
     indexer.flush();
     Map<IndexType, Long> byType = new EnumMap<>(IndexType.class);
     for (IndexType t : IndexType.values()) byType.put(t, indexer.indexed(t));

@@ -23,6 +23,7 @@ public final class Pipeline {
   private final List<Enricher> enrichers;
   private final DocSink sink;
   private final Clock clock;
+  private final java.util.function.Consumer<IndexDoc> afterEnrichment;
 
   public final LongAdder events = new LongAdder();
   public final LongAdder skipped = new LongAdder();
@@ -30,9 +31,19 @@ public final class Pipeline {
   public final LongAdder derived = new LongAdder();
 
   public Pipeline(List<Enricher> enrichers, DocSink sink, Clock clock) {
+    this(enrichers, sink, clock, doc -> {});
+  }
+
+  /**
+   * @param afterEnrichment sees every enriched events document before the sink does (the correlator); called
+   *     from the pipeline's thread, must not modify the document
+   */
+  public Pipeline(
+      List<Enricher> enrichers, DocSink sink, Clock clock, java.util.function.Consumer<IndexDoc> afterEnrichment) {
     this.enrichers = List.copyOf(enrichers);
     this.sink = sink;
     this.clock = clock;
+    this.afterEnrichment = afterEnrichment;
   }
 
   public void accept(Parsed piece, EventFormat format, SourceContext ctx) {
@@ -46,6 +57,7 @@ public final class Pipeline {
             sink.accept(d);
           });
         }
+        afterEnrichment.accept(doc);
         sink.accept(doc);
       }
       case Parsed.Skipped s -> skipped.increment();

@@ -27,8 +27,14 @@ class DemoIT {
     assertEquals(1, finalCharge.size());
     assertEquals(0.10, finalCharge.get(0).source().path("charge").path("amount").asDouble(), 1e-9);
     assertEquals("EUR", finalCharge.get(0).source().path("charge").path("currency").asText());
-    var report = es.search(s -> s.index("callarchive-quality"), JsonNode.class).hits().hits();
+    var report = es.search(s -> s.index("callarchive-quality")
+        .query(q -> q.term(t -> t.field("quality.kind").value("report"))), JsonNode.class).hits().hits();
     assertEquals(1, report.size());
+    var perCall = es.search(s -> s.index("callarchive-quality")
+        .query(q -> q.term(t -> t.field("quality.kind").value("call"))), JsonNode.class).hits().hits();
+    assertEquals(1, perCall.size(), "the correlator's summary of the call the report belongs to");
+    assertEquals(report.get(0).source().path("rtcp").path("mos").asDouble(),
+        perCall.get(0).source().path("quality").path("mos_min").asDouble(), 1e-9);
     JsonNode rtcp = report.get(0).source().path("rtcp");
     assertEquals(5 / 256.0 * 100, rtcp.path("fraction_lost_pct").asDouble(), 1e-6);
     assertEquals(12.0, rtcp.path("jitter_ms").asDouble(), 1e-6, "96 RTP units at 8 kHz");

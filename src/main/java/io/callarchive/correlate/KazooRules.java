@@ -1,0 +1,43 @@
+package io.callarchive.correlate;
+
+import static io.callarchive.correlate.CallRules.*;
+
+import java.util.Map;
+
+/**
+ * Kazoo call events (event-sources §4.5). Sessions: union over Call-ID, Other-Leg-Call-ID, Bridge-ID,
+ * Call-Interaction-ID, Replaced-By, Target-Call-ID and loopback pairs. The format already puts the cause name
+ * and SIP code in the common fields, which {@link Observation#enrichment} reads.
+ */
+final class KazooRules implements CallRules {
+  @Override
+  public void observe(Observation o) {
+    Map<String, Object> f = raw(o, "kazoo");
+    String name = text(f.get("Event-Name"));
+    if (name == null) name = o.common("event.action");
+    String leg = text(f.get("Call-ID"));
+    Object ccv = f.get("Custom-Channel-Vars");
+    o.link(leg, text(f.get("Other-Leg-Call-ID")));
+    o.link(leg, text(at(ccv, "Bridge-ID")));
+    String interaction = text(at(ccv, "Call-Interaction-ID"));
+    if (interaction != null) o.link(leg, "interaction:" + interaction);
+    o.link(leg, text(f.get("Replaced-By")));
+    o.link(leg, text(f.get("Target-Call-ID")));
+    o.link(leg, text(f.get("Channel-Loopback-Other-Leg-ID")));
+    LegState l = o.leg(leg);
+    if (l == null) return;
+    o.parties(l);
+    o.enrichment(l);
+    if (Boolean.TRUE.equals(f.get("Channel-Is-Loopback")) || "true".equals(text(f.get("Channel-Is-Loopback")))) {
+      l.plumbing = true;
+    }
+    if (name == null) return;
+    switch (name) {
+      case "CHANNEL_CREATE" -> l.start = o.time;
+      case "CHANNEL_ANSWER" -> l.answer = o.time;
+      case "CHANNEL_DESTROY", "CHANNEL_HANGUP" -> l.end = o.time;
+      case "CHANNEL_TRANSFEROR", "CHANNEL_TRANSFEREE", "CHANNEL_REPLACED" -> l.transferred = true;
+      default -> {}
+    }
+  }
+}

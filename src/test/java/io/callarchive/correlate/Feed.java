@@ -1,0 +1,90 @@
+package io.callarchive.correlate;
+
+import io.callarchive.model.Doc;
+import io.callarchive.model.IndexDoc;
+import io.callarchive.model.IndexType;
+import io.callarchive.model.Parsed;
+import io.callarchive.model.Provenance;
+import io.callarchive.parse.EventFormat;
+import io.callarchive.parse.Readers;
+import io.callarchive.pipeline.DocIds;
+import io.callarchive.pipeline.Pipeline;
+import io.callarchive.pipeline.SourceContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Test helper: normalised events documents as the pipeline makes them, and hand-written AMI blocks. */
+final class Feed {
+  static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+  static final Instant FALLBACK = Instant.parse("2026-11-19T08:00:00Z");
+  private static final Pipeline PIPELINE =
+      new Pipeline(List.of(), null, Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC));
+
+  private Feed() {}
+
+  /** Every event of the bytes, normalised by the real format with observer {@code pbx1}. */
+  static List<IndexDoc> events(EventFormat format, byte[] bytes) {
+    SourceContext ctx = new SourceContext("pbx1", Map.of(), FALLBACK);
+    List<IndexDoc> out = new ArrayList<>();
+    for (Parsed.Event e : Readers.events(Readers.readAll(format, bytes, "test"))) {
+      out.add(PIPELINE.normalise(e, format, ctx));
+    }
+    return out;
+  }
+
+  static List<IndexDoc> events(EventFormat format, String text) {
+    return events(format, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** One AMI event block at {@code T0 + seconds}, with the given header pairs. */
+  static String ami(String event, double seconds, String... kv) {
+    Instant t = T0.plusMillis(Math.round(seconds * 1000));
+    StringBuilder b = new StringBuilder("Event: ").append(event).append("\r\n");
+    b.append("Privilege: call,all\r\n");
+    b.append("Timestamp: ").append(t.getEpochSecond()).append('.')
+        .append(String.format("%06d", t.getNano() / 1000)).append("\r\n");
+    for (int i = 0; i < kv.length; i += 2) b.append(kv[i]).append(": ").append(kv[i + 1]).append("\r\n");
+    return b.append("\r\n").toString();
+  }
+
+  /** A snapshot of a channel (AMI §1.3) as header pairs. */
+  static String[] channel(String name, String uniqueid, String linkedid, String state, String num, String cidName,
+      String exten, String... extra) {
+    List<String> kv = new ArrayList<>(List.of(
+        "Channel", name, "ChannelState", state, "CallerIDNum", num, "CallerIDName", cidName,
+        "ConnectedLineNum", "<unknown>", "ConnectedLineName", "<unknown>", "Context", "default", "Exten", exten,
+        "Priority", "1", "Uniqueid", uniqueid, "Linkedid", linkedid));
+    kv.addAll(List.of(extra));
+    return kv.toArray(String[]::new);
+  }
+
+  /**
+   * A FreeSWITCH events document as the pipeline would make it (the FreeSWITCH format is not in this branch):
+   * common fields plus the raw headers under {@code freeswitch}.
+   */
+  static IndexDoc freeswitch(double seconds, String... kv) {
+    Instant t = T0.plusMillis(Math.round(seconds * 1000));
+    Map<String, Object> raw = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) raw.put(kv[i], kv[i + 1]);
+    Doc d = new Doc();
+    d.put("@timestamp", t.toString());
+    d.put("event.dataset", "freeswitch.esl");
+    d.put("event.action", raw.get("Event-Name"));
+    d.put("observer.name", "fs1");
+    d.put("channel.id", raw.get("Unique-ID"));
+    d.put("freeswitch", raw);
+    return new IndexDoc(IndexType.EVENTS, DocIds.of(kv), t, d, new byte[0], new Provenance("test", 0, 0));
+  }
+
+  /** Puts enrichment fields (sdp.*, rtcp.*, charge.*) on an events document, as the enrichers will. */
+  static IndexDoc with(IndexDoc e, Object... kv) {
+    for (int i = 0; i < kv.length; i += 2) e.doc().put((String) kv[i], kv[i + 1]);
+    return e;
+  }
+}
