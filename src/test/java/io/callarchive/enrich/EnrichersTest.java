@@ -15,6 +15,7 @@ import io.callarchive.parse.kazoo.KazooFormat;
 import io.callarchive.pipeline.DocSink;
 import io.callarchive.pipeline.Enricher;
 import io.callarchive.pipeline.Pipeline;
+import io.callarchive.pipeline.Sinks;
 import io.callarchive.pipeline.SourceContext;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,18 +41,7 @@ class EnrichersTest {
   private static List<IndexDoc> runCorpus(EventFormat format, String folder) {
     List<IndexDoc> out = new ArrayList<>();
     DocSink sink =
-        new DocSink() {
-          @Override
-          public void accept(IndexDoc doc) {
-            out.add(doc);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
+        Sinks.into(out);
     Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     Pipeline pipeline = new Pipeline(Enrichers.standard(), sink, clock);
     SourceContext ctx = new SourceContext(null, Map.of(), Instant.parse("2024-01-01T00:00:00Z"));

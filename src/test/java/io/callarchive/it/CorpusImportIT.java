@@ -17,8 +17,8 @@ import io.callarchive.model.Parsed;
 import io.callarchive.parse.EventFormat;
 import io.callarchive.parse.Formats;
 import io.callarchive.parse.Readers;
-import io.callarchive.pipeline.DocSink;
 import io.callarchive.pipeline.Pipeline;
+import io.callarchive.pipeline.Sinks;
 import io.callarchive.pipeline.SourceContext;
 import io.callarchive.source.FileInputs;
 import java.nio.file.Files;
@@ -98,11 +98,7 @@ class CorpusImportIT {
   @Test
   void everyEventOfEveryFileIsIndexedOnceUnderItsId() throws Exception {
     Formats formats = Formats.standard();
-    Pipeline ids = new Pipeline(List.of(), new DocSink() {
-      @Override public void accept(IndexDoc doc) {}
-      @Override public void flush() {}
-      @Override public void close() {}
-    }, Clock.systemUTC());
+    Pipeline ids = new Pipeline(List.of(), Sinks.discard(), Clock.systemUTC());
     Map<String, String> expected = new HashMap<>(); // id -> action
     int files = 0;
     for (String folder : FOLDERS) {

@@ -15,6 +15,7 @@ import io.callarchive.parse.Readers;
 import io.callarchive.parse.ami.AmiFormat;
 import io.callarchive.pipeline.DocSink;
 import io.callarchive.pipeline.Pipeline;
+import io.callarchive.pipeline.Sinks;
 import io.callarchive.pipeline.SourceContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,18 +38,7 @@ class RtcpCorpusTest {
   private static List<IndexDoc> amiThroughPipeline(String file) {
     List<IndexDoc> out = new ArrayList<>();
     DocSink sink =
-        new DocSink() {
-          @Override
-          public void accept(IndexDoc doc) {
-            out.add(doc);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
+        Sinks.into(out);
     Pipeline p =
         new Pipeline(List.of(new RtcpEnricher()), sink, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
     AmiFormat ami = new AmiFormat();

@@ -6,7 +6,7 @@ import io.callarchive.Corpus;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.Readers;
 import io.callarchive.pipeline.Pipeline;
-import io.callarchive.pipeline.DocSink;
+import io.callarchive.pipeline.Sinks;
 import io.callarchive.pipeline.SourceContext;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.enrich.Enrichers;
@@ -46,11 +46,7 @@ class AmiFuzzTest {
       throw new AssertionError(what + ": the reader threw", e);
     }
     AmiReaderTest.assertAccountsForEveryByte(bytes, parsed);
-    Pipeline pipeline = new Pipeline(Enrichers.standard(), new DocSink() {
-      @Override public void accept(IndexDoc doc) {}
-      @Override public void flush() {}
-      @Override public void close() {}
-    }, Clock.systemUTC());
+    Pipeline pipeline = new Pipeline(Enrichers.standard(), Sinks.discard(), Clock.systemUTC());
     SourceContext ctx = new SourceContext(null, null, Instant.EPOCH);
     for (Parsed p : parsed) {
       try {

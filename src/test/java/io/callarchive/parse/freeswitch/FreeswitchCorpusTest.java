@@ -11,6 +11,7 @@ import io.callarchive.model.IndexDoc;
 import io.callarchive.model.IndexType;
 import io.callarchive.pipeline.DocSink;
 import io.callarchive.pipeline.Pipeline;
+import io.callarchive.pipeline.Sinks;
 import io.callarchive.pipeline.SourceContext;
 import java.time.Clock;
 import java.time.Instant;
@@ -108,18 +109,7 @@ class FreeswitchCorpusTest {
   void everyPieceGoesThroughThePipelineWithTheStandardEnrichers(Path file) throws IOException {
     List<IndexDoc> out = new ArrayList<>();
     DocSink sink =
-        new DocSink() {
-          @Override
-          public void accept(IndexDoc doc) {
-            out.add(doc);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
+        Sinks.into(out);
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     Pipeline pipeline = new Pipeline(Enrichers.standard(), sink, Clock.fixed(now, ZoneOffset.UTC));
     List<Parsed> parsed = Readers.readAll(format, file);
