@@ -3,9 +3,12 @@ package io.callarchive.correlate;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.OpType;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
-import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.MsearchResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.msearch.MultiSearchResponseItem;
+import co.elastic.clients.elasticsearch.core.msearch.RequestItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callarchive.model.Doc;
@@ -78,12 +81,120 @@ public final class SummaryWriter implements SummarySink {
     List<IndexDoc> batch = new ArrayList<>(pending);
     pending.clear();
     try {
-      List<IndexDoc> merged = mergeAmong(batch);
-      client.indices().refresh(r -> r.index(IndexType.CALLS.alias(), IndexType.QUEUE.alias()).ignoreUnavailable(true));
-      for (IndexDoc d : merged) writeOne(d);
+      List<IndexDoc> todo = mergeAmong(batch);
+      for (int attempt = 1; !todo.isEmpty(); attempt++) {
+        if (attempt > MAX_ATTEMPTS) {
+          throw new IllegalStateException(todo.size() + " summaries kept conflicting with other writers");
+        }
+        client.indices().refresh(r -> r.index(IndexType.CALLS.alias(), IndexType.QUEUE.alias()).ignoreUnavailable(true));
+        List<IndexDoc> again = new ArrayList<>();
+        for (int i = 0; i < todo.size(); i += SLICE) {
+          again.addAll(writeSlice(todo.subList(i, Math.min(todo.size(), i + SLICE))));
+        }
+        if (!again.isEmpty()) {
+          conflicts.add(again.size());
+          log.debug("{} summaries changed under us (attempt {}), merging them again", again.size(), attempt);
+        }
+        todo = again;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("writing call summaries failed: " + e.getMessage(), e);
     }
+  }
+
+  /** Summaries per multi-search and bulk request. */
+  private static final int SLICE = 500;
+
+  /** One write of a merged summary: the main document, and what follows from it once it is written. */
+  private record Plan(IndexDoc fresh, IndexDoc merged, Stored target, List<Stored> absorbed) {}
+
+  /**
+   * Reads what is stored for a slice of summaries with one multi-search, merges in Java, writes the summaries
+   * with one bulk request under their concurrency checks, then (only for those written) deletes what they
+   * absorbed and rewrites the per-call quality documents. Returns the summaries to merge again after a conflict.
+   */
+  private List<IndexDoc> writeSlice(List<IndexDoc> slice) throws IOException {
+    List<List<Stored>> found = find(slice);
+    List<Plan> plans = new ArrayList<>();
+    List<BulkOperation> writes = new ArrayList<>();
+    for (int i = 0; i < slice.size(); i++) {
+      IndexDoc fresh = slice.get(i);
+      List<Stored> stored = found.get(i);
+      List<Doc> docs = new ArrayList<>();
+      for (Stored st : stored) docs.add(st.doc());
+      docs.add(fresh.doc());
+      IndexDoc merged = stored.isEmpty() ? fresh : mergeDocs(fresh.type(), docs);
+      String index = DocIds.indexName(merged.type(), merged.timestamp());
+      Stored same = null;
+      for (Stored st : stored) if (st.index().equals(index) && st.id().equals(merged.id())) same = st;
+      if (same != null && stored.size() == 1 && sameContent(same.doc(), merged.doc())) {
+        unchanged.increment();
+        continue;
+      }
+      final Stored target = same;
+      Map<String, Object> source = merged.doc().asMap();
+      writes.add(target != null
+          ? BulkOperation.of(o -> o.index(x -> x.index(index).id(merged.id()).document(source)
+              .ifSeqNo(target.seqNo()).ifPrimaryTerm(target.primaryTerm())))
+          : BulkOperation.of(o -> o.create(x -> x.index(index).id(merged.id()).document(source))));
+      List<Stored> absorbedDocs = new ArrayList<>();
+      for (Stored st : stored) if (st != target) absorbedDocs.add(st);
+      plans.add(new Plan(fresh, merged, target, absorbedDocs));
+    }
+    List<IndexDoc> again = new ArrayList<>();
+    if (plans.isEmpty()) return again;
+    List<BulkResponseItem> items = client.bulk(b -> b.operations(writes)).items();
+    List<BulkOperation> follow = new ArrayList<>();
+    List<Plan> followPlans = new ArrayList<>();
+    for (int i = 0; i < plans.size(); i++) {
+      Plan plan = plans.get(i);
+      BulkResponseItem item = items.get(i);
+      if (item.status() == 409) {
+        again.add(plan.fresh());
+        continue;
+      }
+      if (item.error() != null) {
+        throw new IllegalStateException("could not write " + plan.merged().type().typeName() + " summary "
+            + plan.merged().id() + ": " + item.error().type() + ": " + item.error().reason());
+      }
+      written.increment();
+      for (Stored st : plan.absorbed()) {
+        follow.add(BulkOperation.of(o -> o.delete(d -> d.index(st.index()).id(st.id())
+            .ifSeqNo(st.seqNo()).ifPrimaryTerm(st.primaryTerm()))));
+        followPlans.add(plan);
+        absorbed.increment();
+        if (plan.merged().type() == IndexType.CALLS) {
+          BulkOperation dq = deleteQuality(st.doc(), plan.merged());
+          if (dq != null) {
+            follow.add(dq);
+            followPlans.add(null);
+          }
+        }
+      }
+      if (plan.merged().type() == IndexType.CALLS) {
+        IndexDoc q = CallSummary.quality(plan.merged());
+        if (q != null) {
+          String qIndex = DocIds.indexName(IndexType.QUALITY, q.timestamp());
+          follow.add(BulkOperation.of(o -> o.index(x -> x.index(qIndex).id(q.id()).document(q.doc().asMap()))));
+          followPlans.add(null);
+        }
+      }
+    }
+    if (!follow.isEmpty()) {
+      List<BulkResponseItem> done = client.bulk(b -> b.operations(follow)).items();
+      for (int i = 0; i < done.size(); i++) {
+        BulkResponseItem item = done.get(i);
+        Plan plan = followPlans.get(i);
+        if (item.status() == 409 && plan != null) {
+          // an absorbed document changed meanwhile: merging again takes its new state in (idempotent)
+          if (!again.contains(plan.fresh())) again.add(plan.fresh());
+        } else if (item.error() != null && item.status() != 404) {
+          throw new IllegalStateException("could not finish summary " + (plan != null ? plan.merged().id() : "")
+              + ": " + item.error().type() + ": " + item.error().reason());
+        }
+      }
+    }
+    return again;
   }
 
   /** Groups buffered summaries that share a key (same observer) and merges each group. */
@@ -142,100 +253,55 @@ public final class SummaryWriter implements SummarySink {
 
   private record Stored(String index, String id, long seqNo, long primaryTerm, Doc doc) {}
 
-  private void writeOne(IndexDoc fresh) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      List<Stored> stored = find(fresh);
-      List<Doc> docs = new ArrayList<>();
-      for (Stored s : stored) docs.add(s.doc());
-      docs.add(fresh.doc());
-      IndexDoc merged = stored.isEmpty() ? fresh : mergeDocs(fresh.type(), docs);
-      String index = DocIds.indexName(merged.type(), merged.timestamp());
-      Stored same = null;
-      for (Stored s : stored) if (s.index().equals(index) && s.id().equals(merged.id())) same = s;
-      try {
-        if (same != null && stored.size() == 1 && sameContent(same.doc(), merged.doc())) {
-          unchanged.increment();
-          return;
+  /** What is stored under each summary's keys (same observer), with one multi-search for the slice. */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private List<List<Stored>> find(List<IndexDoc> slice) throws IOException {
+    List<RequestItem> searches = new ArrayList<>();
+    for (IndexDoc fresh : slice) {
+      IndexType type = fresh.type();
+      String observer = fresh.doc().getString("observer.name");
+      List<FieldValue> values = new ArrayList<>();
+      if (fresh.doc().get(keysField(type)) instanceof List<?> l) for (Object k : l) values.add(FieldValue.of(k.toString()));
+      Query byKeys = Query.of(q -> q.terms(t -> t.field(keysField(type)).terms(v -> v.value(values))));
+      Query byObserver =
+          observer == null
+              ? Query.of(q -> q.bool(b -> b.mustNot(m -> m.exists(x -> x.field("observer.name")))))
+              : Query.of(q -> q.term(t -> t.field("observer.name").value(observer)));
+      searches.add(RequestItem.of(r -> r
+          .header(h -> h.index(type.alias()).ignoreUnavailable(true).allowNoIndices(true))
+          .body(b -> b.seqNoPrimaryTerm(true).size(100).query(q -> q.bool(x -> x.filter(byKeys).filter(byObserver))))));
+    }
+    MsearchResponse<Map> resp = client.msearch(m -> m.searches(searches), Map.class);
+    List<List<Stored>> out = new ArrayList<>();
+    for (MultiSearchResponseItem<Map> item : resp.responses()) {
+      List<Stored> stored = new ArrayList<>();
+      if (item.isFailure()) {
+        if (item.failure().status() != 404) {
+          throw new IllegalStateException("searching stored summaries failed: " + item.failure().error().reason());
         }
-        final Stored target = same;
-        Map<String, Object> source = merged.doc().asMap();
-        if (target != null) {
-          client.index(i -> i.index(index).id(merged.id()).document(source)
-              .ifSeqNo(target.seqNo()).ifPrimaryTerm(target.primaryTerm()));
-        } else {
-          client.index(i -> i.index(index).id(merged.id()).document(source).opType(OpType.Create));
+      } else {
+        for (Hit<Map> h : item.result().hits().hits()) {
+          Map<String, Object> src = new LinkedHashMap<String, Object>(h.source());
+          stored.add(new Stored(h.index(), h.id(), h.seqNo(), h.primaryTerm(), new Doc(src)));
         }
-        for (Stored s : stored) {
-          if (s == target) continue;
-          client.delete(d -> d.index(s.index()).id(s.id()).ifSeqNo(s.seqNo()).ifPrimaryTerm(s.primaryTerm()));
-          absorbed.increment();
-          if (merged.type() == IndexType.CALLS) deleteQuality(s.doc(), merged);
-        }
-        if (merged.type() == IndexType.CALLS) writeQuality(merged);
-        written.increment();
-        return;
-      } catch (ElasticsearchException e) {
-        if (e.status() != 409 || attempt >= MAX_ATTEMPTS) throw e;
-        // another writer changed the session since we read it: read it again and redo the merge
-        conflicts.increment();
-        log.debug("Conflict writing {} {} (attempt {}), merging again", merged.type().typeName(), merged.id(), attempt);
-        client.indices().refresh(r -> r.index(merged.type().alias()).ignoreUnavailable(true));
       }
-    }
-  }
-
-  private List<Stored> find(IndexDoc fresh) throws IOException {
-    IndexType type = fresh.type();
-    String observer = fresh.doc().getString("observer.name");
-    List<FieldValue> values = new ArrayList<>();
-    if (fresh.doc().get(keysField(type)) instanceof List<?> l) for (Object k : l) values.add(FieldValue.of(k.toString()));
-    Query byKeys = Query.of(q -> q.terms(t -> t.field(keysField(type)).terms(v -> v.value(values))));
-    Query byObserver =
-        observer == null
-            ? Query.of(q -> q.bool(b -> b.mustNot(m -> m.exists(x -> x.field("observer.name")))))
-            : Query.of(q -> q.term(t -> t.field("observer.name").value(observer)));
-    @SuppressWarnings("rawtypes")
-    SearchResponse<Map> r;
-    try {
-      r = client.search(
-          s -> s.index(type.alias()).ignoreUnavailable(true).allowNoIndices(true).seqNoPrimaryTerm(true).size(100)
-              .query(q -> q.bool(b -> b.filter(byKeys).filter(byObserver))),
-          Map.class);
-    } catch (ElasticsearchException e) {
-      if (e.status() == 404) return List.of();
-      throw e;
-    }
-    List<Stored> out = new ArrayList<>();
-    for (@SuppressWarnings("rawtypes") Hit<Map> h : r.hits().hits()) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> src = new LinkedHashMap<String, Object>(h.source());
-      out.add(new Stored(h.index(), h.id(), h.seqNo(), h.primaryTerm(), new Doc(src)));
+      out.add(stored);
     }
     return out;
   }
 
-  private void writeQuality(IndexDoc call) throws IOException {
-    IndexDoc q = CallSummary.quality(call);
-    if (q == null) return;
-    String index = DocIds.indexName(IndexType.QUALITY, q.timestamp());
-    client.index(i -> i.index(index).id(q.id()).document(q.doc().asMap()));
-  }
-
-  private void deleteQuality(Doc absorbedCall, IndexDoc merged) throws IOException {
+  /** The deletion of an absorbed call's quality document, unless the merged call keeps the same one. */
+  private static BulkOperation deleteQuality(Doc absorbedCall, IndexDoc merged) {
     String callId = absorbedCall.getString("call.id");
     String ts = absorbedCall.getString("@timestamp");
-    if (callId == null || ts == null) return;
+    if (callId == null || ts == null) return null;
     String id = CallSummary.qualityId(absorbedCall.getString("observer.name"), callId);
     String index = DocIds.indexName(IndexType.QUALITY, java.time.Instant.parse(ts));
     if (id.equals(CallSummary.qualityId(merged.doc().getString("observer.name"), merged.doc().getString("call.id")))
         && index.equals(DocIds.indexName(IndexType.QUALITY, merged.timestamp()))) {
-      return;
+      return null;
     }
-    try {
-      client.delete(d -> d.index(index).id(id));
-    } catch (ElasticsearchException e) {
-      if (e.status() != 404) throw e;
-    }
+    return BulkOperation.of(o -> o.delete(d -> d.index(index).id(id)));
   }
 
   private static boolean sameContent(Doc a, Doc b) {
