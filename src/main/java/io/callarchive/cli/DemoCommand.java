@@ -52,7 +52,14 @@ final class DemoCommand implements Callable<Integer> {
       long count = client.count(r -> r.index("callarchive-events")).count();
       out.println();
       out.println("The demo events are searchable: " + count + " in callarchive-events.");
+      StringBuilder others = new StringBuilder();
+      for (String type : new String[] {"calls", "queue", "quality", "security", "charges"}) {
+        long n = client.count(r -> r.index("callarchive-" + type)).count();
+        others.append(others.isEmpty() ? "" : ", ").append(n).append(' ').append(type);
+      }
+      out.println("Correlated and decoded: " + others + ".");
       out.println("  curl '" + conn.url() + "/callarchive-events/_count'");
+      out.println("  curl '" + conn.url() + "/callarchive-calls/_search?q=caller.number:1001&pretty'");
       out.println("  curl '" + conn.url() + "/callarchive-events/_search?q=event.action:Hangup&pretty'");
       out.println("Stop the local node with: callarchive es stop");
     } finally {
