@@ -290,6 +290,13 @@ class AriCallsTest {
     correlate(forward, second);
     assertEquals(whole, forward.snapshot());
     MemorySummaries backward = correlate(new MemorySummaries(), second);
+    // the later file alone names no Dial or bridge, so its two legs cannot be joined yet (§2.6) ...
+    assertEquals(2, backward.calls.size());
+    for (IndexDoc alone : backward.calls.values()) {
+      // ... but each starts at its channel's creationtime (§2.3), not at its first event in the file
+      Doc leg = alone.doc();
+      assertEquals(leg.get("call.id").equals(ALICE.id) ? at(0) : at(1), leg.get("call.start"));
+    }
     correlate(backward, first);
     assertEquals(whole, backward.snapshot());
     Doc d = backward.onlyCall();

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class KazooCallsTest {
   private static final long GREGORIAN_UNIX_OFFSET = 62_167_219_200L; // §4.4
+  /** When each leg was created, seconds after T0 (Channel-Created-Time is on every call event, §4.3). */
+  private static final Map<String, Double> CREATED =
+      Map.of("a-leg", 0.0, "b-leg", 1.0, "b2-leg", 20.0, "c-leg", 31.0, "c2-leg", 21.0);
 
   /** A call event of leg {@code leg} at {@code T0 + t} (whole or half seconds) with extra JSON members. */
   private static String ev(String name, double t, String leg, String other, String bridgeId, String extra) {
@@ -36,6 +39,7 @@ class KazooCallsTest {
     };
     return "{\"Event-Name\":\"" + name + "\",\"Event-Category\":\"call_event\",\"App-Name\":\"ecallmgr\","
         + "\"App-Version\":\"4.3.0\",\"Msg-ID\":\"" + micros + "\",\"Call-ID\":\"" + leg + "\","
+        + "\"Channel-Created-Time\":" + (T0.toEpochMilli() * 1000 + Math.round(CREATED.get(leg) * 1_000_000)) + ","
         + (other == null ? "" : "\"Other-Leg-Call-ID\":\"" + other + "\",") + parties + ","
         + "\"Custom-Channel-Vars\":{\"Account-ID\":\"3f2a9c1e5b7d4e6f8a0b1c2d3e4f5a6b\",\"Bridge-ID\":\"" + bridgeId
         + "\"},\"Media-Server\":\"fs1.realm.example\"" + extra
@@ -203,21 +207,21 @@ class KazooCallsTest {
     // on his consultation leg names the leg that replaced it (Replaced-By, §4.3) and Alice is bridged to Carol
     String text = answered()
         + ev("CHANNEL_CREATE", 20, "b2-leg", null, "b2-leg", "")
-        + ev("CHANNEL_CREATE", 21, "c-leg", "b2-leg", "b2-leg", "")
-        + ev("CHANNEL_ANSWER", 25, "c-leg", "b2-leg", "b2-leg", "")
-        + ev("CHANNEL_ANSWER", 25, "b2-leg", "c-leg", "b2-leg", "")
+        + ev("CHANNEL_CREATE", 21, "c2-leg", "b2-leg", "b2-leg", "")
+        + ev("CHANNEL_ANSWER", 25, "c2-leg", "b2-leg", "b2-leg", "")
+        + ev("CHANNEL_ANSWER", 25, "b2-leg", "c2-leg", "b2-leg", "")
         + ev("CHANNEL_TRANSFEROR", 40, "b-leg", "a-leg", "a-leg",
             ",\"Transfer-Type\":\"attended\",\"Transfer-To\":\"2002\"")
-        + ev("CHANNEL_REPLACED", 40, "b2-leg", "c-leg", "b2-leg", ",\"Replaced-By\":\"a-leg\"")
-        + ev("CHANNEL_BRIDGE", 40, "a-leg", "c-leg", "a-leg", ",\"Bridge-B-Unique-ID\":\"c-leg\"")
+        + ev("CHANNEL_REPLACED", 40, "b2-leg", "c2-leg", "b2-leg", ",\"Replaced-By\":\"a-leg\"")
+        + ev("CHANNEL_BRIDGE", 40, "a-leg", "c2-leg", "a-leg", ",\"Bridge-B-Unique-ID\":\"c2-leg\"")
         + destroy(40.5, "b2-leg", null, "b2-leg", "ATTENDED_TRANSFER", null)
         + destroy(40.5, "b-leg", null, "a-leg", "ATTENDED_TRANSFER", null)
-        + destroy(100, "c-leg", "a-leg", "b2-leg", "NORMAL_CLEARING", "200")
-        + destroy(100.5, "a-leg", "c-leg", "a-leg", "NORMAL_CLEARING", null);
+        + destroy(100, "c2-leg", "a-leg", "b2-leg", "NORMAL_CLEARING", "200")
+        + destroy(100.5, "a-leg", "c2-leg", "a-leg", "NORMAL_CLEARING", null);
     Doc d = correlate(text).onlyCall();
     assertEquals("a-leg", d.get("call.id"));
     assertEquals(4, d.get("call.legs"));
-    assertEquals(List.of("a-leg", "b-leg", "b2-leg", "c-leg"), d.get("call.keys"));
+    assertEquals(List.of("a-leg", "b-leg", "b2-leg", "c2-leg"), d.get("call.keys"));
     assertEquals(true, d.get("call.transferred"));
     assertEquals(true, d.get("call.answered"));
     assertEquals(true, d.get("call.complete"));
@@ -249,6 +253,7 @@ class KazooCallsTest {
     correlate(forward, second);
     assertEquals(whole, forward.snapshot());
     MemorySummaries backward = correlate(new MemorySummaries(), second);
+    assertEquals(T0.toString(), backward.onlyCall().get("call.start"), "Channel-Created-Time of the later file");
     correlate(backward, first);
     assertEquals(whole, backward.snapshot());
     Doc d = backward.onlyCall();
