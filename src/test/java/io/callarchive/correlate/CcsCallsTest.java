@@ -102,6 +102,9 @@ class CcsCallsTest {
     assertEquals(true, d.get("call.complete"));
     assertEquals("failure", d.get("event.outcome"));
     assertNull(d.get("queue.name"));
+    assertNull(d.get("sdp.codecs"), "no SDP in these events");
+    assertNull(d.get("quality.mos_min"), "no RTCP in these events");
+    assertNull(d.get("charge.amount"), "no AOC in these events");
   }
 
   @Test
@@ -132,6 +135,9 @@ class CcsCallsTest {
     assertEquals(true, d.get("call.complete"));
     assertEquals("success", d.get("event.outcome"));
     assertNull(d.get("queue.name"));
+    assertNull(d.get("sdp.codecs"), "no SDP in these events");
+    assertNull(d.get("quality.mos_min"), "no RTCP in these events");
+    assertNull(d.get("charge.amount"), "no AOC in these events");
   }
 
   @Test

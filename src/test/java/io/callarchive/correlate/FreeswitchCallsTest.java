@@ -138,6 +138,9 @@ class FreeswitchCallsTest {
     assertEquals(true, d.get("call.complete"));
     assertEquals("failure", d.get("event.outcome"));
     assertNull(d.get("queue.name"));
+    assertNull(d.get("sdp.codecs"), "no SDP in these events");
+    assertNull(d.get("quality.mos_min"), "no RTCP in these events");
+    assertNull(d.get("charge.amount"), "no AOC in these events");
   }
 
   @Test
@@ -173,6 +176,9 @@ class FreeswitchCallsTest {
     assertEquals(true, d.get("call.complete"));
     assertEquals("success", d.get("event.outcome"));
     assertNull(d.get("queue.name"));
+    assertNull(d.get("sdp.codecs"), "no SDP in these events");
+    assertNull(d.get("quality.mos_min"), "no RTCP in these events");
+    assertNull(d.get("charge.amount"), "no AOC in these events");
     assertEquals(List.of(A, B), d.get("call.keys"));
   }
 

@@ -106,6 +106,9 @@ class KazooCallsTest {
     assertEquals(true, d.get("call.complete"));
     assertEquals("failure", d.get("event.outcome"));
     assertNull(d.get("queue.name"));
+    assertNull(d.get("sdp.codecs"), "no SDP in these events");
+    assertNull(d.get("quality.mos_min"), "no RTCP in these events");
+    assertNull(d.get("charge.amount"), "no AOC in these events");
   }
 
   @Test
@@ -139,6 +142,9 @@ class KazooCallsTest {
     assertEquals(true, d.get("call.complete"));
     assertEquals("success", d.get("event.outcome"));
     assertNull(d.get("queue.name"));
+    assertNull(d.get("sdp.codecs"), "no SDP in these events");
+    assertNull(d.get("quality.mos_min"), "no RTCP in these events");
+    assertNull(d.get("charge.amount"), "no AOC in these events");
   }
 
   @Test
