@@ -126,6 +126,7 @@ class AriCallsTest {
     assertEquals("+33612345678", d.get("caller.number"));
     assertEquals("Alice", d.get("caller.name"));
     assertEquals("2001", d.get("callee.number"));
+    assertEquals("Bob", d.get("callee.name"), "the dialled leg names the party it rang");
     assertEquals(cause, d.get("hangup.cause.name"));
     assertEquals(q850, d.get("hangup.cause.q850"));
     assertEquals(category, d.get("hangup.cause.category"));

@@ -94,6 +94,7 @@ class CcsCallsTest {
     assertEquals(0.0, d.get("call.billsec_s"));
     assertEquals("+4930111", d.get("caller.number"));
     assertEquals("8800", d.get("callee.number"));
+    assertNull(d.get("callee.name"), "§5.3 has numbers only");
     assertEquals(name, d.get("hangup.cause.name"));
     assertEquals(q850, d.get("hangup.cause.q850"));
     assertEquals(category, d.get("hangup.cause.category"));
