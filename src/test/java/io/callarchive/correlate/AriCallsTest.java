@@ -29,7 +29,8 @@ class AriCallsTest {
 
   private record Chan(String id, String name, String number, String cidName, String exten, double created) {}
 
-  private static final Chan ALICE = new Chan("1763632800.1", "PJSIP/trunk-00000001", "+33612345678", "Alice", "2001", 0);
+  private static final Chan ALICE =
+      new Chan("1763632800.1", "PJSIP/trunk-00000001", "+33612345678", "Alice", "2001", 0);
   private static final Chan BOB = new Chan("1763632801.2", "PJSIP/2001-00000002", "2001", "Bob", "s", 1);
   private static final Chan CAROL = new Chan("1763632831.3", "PJSIP/2002-00000003", "2002", "Carol", "s", 31);
   private static final Chan BOB2 = new Chan("1763632820.4", "PJSIP/2001-00000004", "2001", "Bob", "2002", 20);
@@ -50,7 +51,9 @@ class AriCallsTest {
   }
 
   private static String created(Chan c) {
-    return ev("ChannelCreated", c.created, "\"channel\":" + chan(c, c == BOB || c == CAROL || c == CAROL2 ? "Down" : "Ring", null));
+    // the channel calling in rings the PBX; the channels the PBX dials start Down (§11.1)
+    String state = c == BOB || c == CAROL || c == CAROL2 ? "Down" : "Ring";
+    return ev("ChannelCreated", c.created, "\"channel\":" + chan(c, state, null));
   }
 
   private static String state(double t, Chan c, String state, Chan peer) {
@@ -70,7 +73,8 @@ class AriCallsTest {
   }
 
   private static String entered(double t, String bridgeId, Chan c, String state, Chan peer) {
-    return ev("ChannelEnteredBridge", t, "\"bridge\":" + bridge(bridgeId, c.id) + ",\"channel\":" + chan(c, state, peer));
+    return ev("ChannelEnteredBridge", t,
+        "\"bridge\":" + bridge(bridgeId, c.id) + ",\"channel\":" + chan(c, state, peer));
   }
 
   private static String destroyed(double t, Chan c, String state, Chan peer, int cause, String text) {

@@ -33,7 +33,8 @@ class KazooCallsTest {
       case "b-leg" -> "\"Call-Direction\":\"outbound\",\"Caller-ID-Number\":\"+4930111\",\"Caller-ID-Name\":"
           + "\"Alice\",\"Callee-ID-Number\":\"2001\",\"Callee-ID-Name\":\"Bob\","
           + "\"Channel-Name\":\"sofia/sipinterface_1/2001@10.0.0.21\"";
-      default -> "\"Call-Direction\":\"outbound\",\"Caller-ID-Number\":\"" + (other.equals("b2-leg") ? "2001" : "+4930111")
+      default -> "\"Call-Direction\":\"outbound\",\"Caller-ID-Number\":\""
+          + (other.equals("b2-leg") ? "2001" : "+4930111")
           + "\",\"Callee-ID-Number\":\"2002\",\"Callee-ID-Name\":\"Carol\","
           + "\"Channel-Name\":\"sofia/sipinterface_1/2002@10.0.0.22\"";
     };
