@@ -37,9 +37,14 @@ final class AriRules implements CallRules {
     if (name != null && name.startsWith("Local/")) l.plumbing = true;
     Object ch = type.equals("Dial") ? f.get("peer") : f.get("channel");
     if ("Up".equals(text(at(ch, "state")))) l.answer = o.time;
+    // every channel snapshot carries its creationtime (§2.3), so a leg whose ChannelCreated sits in another file
+    // still starts right
+    io.callarchive.parse.json.JsonTimes.Stamp created =
+        io.callarchive.parse.json.JsonTimes.parse(text(at(ch, "creationtime")));
+    if (created != null) l.start = LegState.min(l.start, created.time());
     switch (type) {
       case "ChannelCreated" -> {
-        l.start = o.time;
+        l.start = LegState.min(l.start, o.time);
         l.dialed = Stamped.of(Observation.party(text(at(ch, "dialplan", "exten"))), o.time);
       }
       case "ChannelDestroyed" -> {

@@ -112,6 +112,12 @@ public final class CallSummary {
     if (calleeName == null && b != null && calleeNumber != null && calleeNumber.equals(b.callerNumber.value())) {
       calleeName = b.callerName.value();
     }
+    if (calleeName == null && b != null && calleeNumber != null && calleeNumber.equals(b.calleeNumber.value())) {
+      // FreeSWITCH, Kazoo and ARI name the reached party on the dialled leg's callee (Caller-Callee-ID-*,
+      // Callee-ID-*, the Dial peer's caller id; event-sources §3.6, §4.3, §2.4), there while it rings, before any
+      // answer
+      calleeName = b.calleeName.value();
+    }
     d.put("callee.name", calleeName);
     cause(d, a, real, answered);
     if (!codecs.isEmpty()) d.put("sdp.codecs", new ArrayList<>(codecs));

@@ -29,7 +29,22 @@ final class CcsRules implements CallRules {
     if (seance != null) o.link(leg, "seance:" + seance);
     if (connection != null) o.link(leg, "connection:" + connection);
     if (seance != null && connection != null) o.link("connection:" + connection, "seance:" + seance);
-    if (!type.startsWith("call_")) return; // connection_* without a call id only links
+    if (type.equals("connection_failure")) {
+      // §5.1/§5.3: the failed attempt names its call and carries the failure (q850, sip_code) that the cause
+      // enricher put in hangup.*; that is why the call failed, so it goes on that call's leg
+      o.enrichment(o.leg(leg));
+    }
+    if (type.equals("seance_set_next_number") && seance != null) {
+      // §5.1/§5.4: a number added to the subscribers serving a seance is a step of its transfer chain. That fact
+      // belongs to the session and the event names no call, so it is kept on a marker leg under the seance key:
+      // plumbing (neither counted nor originating) and ended at once (it never holds the call open).
+      LegState marker = o.leg("seance:" + seance);
+      marker.plumbing = true;
+      marker.transferred = true;
+      marker.start = o.time;
+      marker.end = o.time;
+    }
+    if (!type.startsWith("call_")) return; // other connection_* and seance_* events only link
     LegState l = o.leg(leg);
     if (l == null) return;
     o.parties(l);

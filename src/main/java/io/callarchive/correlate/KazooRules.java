@@ -31,9 +31,12 @@ final class KazooRules implements CallRules {
     if (Boolean.TRUE.equals(f.get("Channel-Is-Loopback")) || "true".equals(text(f.get("Channel-Is-Loopback")))) {
       l.plumbing = true;
     }
+    // Channel-Created-Time (Unix µs, §4.3/§4.4) is on every call event, so a leg whose CHANNEL_CREATE sits in
+    // another file still starts right
+    l.start = LegState.min(l.start, epoch(text(f.get("Channel-Created-Time")), true));
     if (name == null) return;
     switch (name) {
-      case "CHANNEL_CREATE" -> l.start = o.time;
+      case "CHANNEL_CREATE" -> l.start = LegState.min(l.start, o.time);
       case "CHANNEL_ANSWER" -> l.answer = o.time;
       case "CHANNEL_DESTROY", "CHANNEL_HANGUP" -> l.end = o.time;
       case "CHANNEL_TRANSFEROR", "CHANNEL_TRANSFEREE", "CHANNEL_REPLACED" -> l.transferred = true;

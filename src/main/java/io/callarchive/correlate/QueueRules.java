@@ -90,8 +90,12 @@ final class QueueRules {
         st.outcome("answered");
       }
       case "bridge-agent-fail" -> {
-        Instant aborted = epoch(s(f, "CC-Agent-Aborted-Time"), false);
-        st.ringNoAnswer.add(s(f, "CC-Agent") + "@" + (aborted != null ? aborted : o.time));
+        // ORIGINATOR_CANCEL: the caller hung up while the agent rang (the abandon is counted on the stay), the
+        // agent did not fail to answer; like Asterisk, which sends no AgentRingNoAnswer then (§1.9)
+        if (!"ORIGINATOR_CANCEL".equals(s(f, "CC-Hangup-Cause"))) {
+          Instant aborted = epoch(s(f, "CC-Agent-Aborted-Time"), false);
+          st.ringNoAnswer.add(s(f, "CC-Agent") + "@" + (aborted != null ? aborted : o.time));
+        }
       }
       case "member-queue-end" -> {
         Instant left = epoch(s(f, "CC-Member-Leaving-Time"), false);

@@ -42,6 +42,21 @@ final class Feed {
     return events(format, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Every events document of the text as an import makes it: the real format, then the pipeline with the standard
+   * enrichers (cause, SDP, RTCP, AOC...), observer {@code pbx1}. Derived documents are left out.
+   */
+  static List<IndexDoc> enriched(EventFormat format, String text) {
+    List<IndexDoc> all = new ArrayList<>();
+    Pipeline p = new Pipeline(io.callarchive.enrich.Enrichers.standard(), io.callarchive.pipeline.Sinks.into(all),
+        Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC));
+    SourceContext ctx = new SourceContext("pbx1", Map.of(), FALLBACK);
+    for (Parsed piece : Readers.readAll(format, text.getBytes(StandardCharsets.UTF_8), "test")) {
+      p.accept(piece, format, ctx);
+    }
+    return all.stream().filter(d -> d.type() == IndexType.EVENTS).toList();
+  }
+
   /** One AMI event block at {@code T0 + seconds}, with the given header pairs. */
   static String ami(String event, double seconds, String... kv) {
     Instant t = T0.plusMillis(Math.round(seconds * 1000));
