@@ -113,8 +113,8 @@ public final class BatchImport {
       ElasticsearchClient client, JobDatabase db, List<Input> inputs, Path templatesDir, Settings settings)
       throws IOException {
     new Templates(templatesDir).install(client);
-    // Each chunk is flushed before it commits, so a chunk sent as one bulk request would keep one Elasticsearch
-    // write thread busy at a time; two requests per chunk use both requests the indexer keeps in flight.
+    // Two bulk requests per chunk: with one chunk in flight while the next is read, both requests the indexer
+    // keeps in flight stay busy.
     int perRequest = Math.max(1, (settings.chunkSize() + 1) / 2);
     try (BulkIndexer indexer = new BulkIndexer(client, perRequest, java.time.Duration.ofMinutes(10))) {
       SummaryWriter summaries = new SummaryWriter(client, new TableCauses());

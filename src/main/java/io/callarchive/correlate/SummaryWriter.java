@@ -5,6 +5,7 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.MsearchResponse;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.msearch.MultiSearchResponseItem;
@@ -63,7 +64,7 @@ public final class SummaryWriter implements SummarySink {
   }
 
   public SummaryWriter(ElasticsearchClient client, HangupCauses causes) {
-    this(client, causes, 1000);
+    this(client, causes, 5000);
   }
 
   @Override
@@ -102,8 +103,8 @@ public final class SummaryWriter implements SummarySink {
     }
   }
 
-  /** Summaries per multi-search and bulk request. */
-  private static final int SLICE = 500;
+  /** Summaries per look-up and bulk request. */
+  private static final int SLICE = 2000;
 
   /** One write of a merged summary: the main document, and what follows from it once it is written. */
   private record Plan(IndexDoc fresh, IndexDoc merged, Stored target, List<Stored> absorbed) {}
@@ -253,9 +254,62 @@ public final class SummaryWriter implements SummarySink {
 
   private record Stored(String index, String id, long seqNo, long primaryTerm, Doc doc) {}
 
-  /** What is stored under each summary's keys (same observer), with one multi-search for the slice. */
+  /** Most stored documents one look-up for a whole slice brings back; more, and each summary is looked up alone. */
+  private static final int LOOKUP_HITS = 10_000;
+
+  /**
+   * What is stored under each summary's keys (same observer). One search per index type asks for every key of
+   * the slice at once: on a night of new calls it finds nothing, which is the common case, at the cost of one
+   * request; the hits are then shared out by key. Too many hits fall back to one search per summary.
+   */
   @SuppressWarnings({"rawtypes", "unchecked"})
   private List<List<Stored>> find(List<IndexDoc> slice) throws IOException {
+    List<List<Stored>> out = new ArrayList<>();
+    for (int i = 0; i < slice.size(); i++) out.add(new ArrayList<>());
+    for (IndexType type : List.of(IndexType.CALLS, IndexType.QUEUE)) {
+      java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+      for (IndexDoc d : slice) {
+        if (d.type() == type && d.doc().get(keysField(type)) instanceof List<?> l) for (Object k : l) keys.add(k.toString());
+      }
+      if (keys.isEmpty()) continue;
+      List<FieldValue> values = keys.stream().map(FieldValue::of).toList();
+      SearchResponse<Map> r;
+      try {
+        r = client.search(s -> s.index(type.alias()).ignoreUnavailable(true).allowNoIndices(true)
+            .seqNoPrimaryTerm(true).size(LOOKUP_HITS).trackTotalHits(t -> t.enabled(true))
+            .query(q -> q.terms(t -> t.field(keysField(type)).terms(v -> v.value(values)))), Map.class);
+      } catch (ElasticsearchException e) {
+        if (e.status() == 404) continue;
+        throw e;
+      }
+      if (r.hits().total() != null && r.hits().total().value() > LOOKUP_HITS) return findEach(slice);
+      Map<String, List<Stored>> byKey = new HashMap<>();
+      for (Hit<Map> h : r.hits().hits()) {
+        Map<String, Object> src = new LinkedHashMap<String, Object>(h.source());
+        Stored st = new Stored(h.index(), h.id(), h.seqNo(), h.primaryTerm(), new Doc(src));
+        if (st.doc().get(keysField(type)) instanceof List<?> l) {
+          for (Object k : l) byKey.computeIfAbsent(k.toString(), x -> new ArrayList<>()).add(st);
+        }
+      }
+      if (byKey.isEmpty()) continue;
+      for (int i = 0; i < slice.size(); i++) {
+        IndexDoc d = slice.get(i);
+        if (d.type() != type || !(d.doc().get(keysField(type)) instanceof List<?> l)) continue;
+        String observer = d.doc().getString("observer.name");
+        List<Stored> mine = out.get(i);
+        for (Object k : l) {
+          for (Stored st : byKey.getOrDefault(k.toString(), List.of())) {
+            if (Objects.equals(observer, st.doc().getString("observer.name")) && !mine.contains(st)) mine.add(st);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** What is stored under each summary's keys (same observer), with one multi-search for the slice. */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private List<List<Stored>> findEach(List<IndexDoc> slice) throws IOException {
     List<RequestItem> searches = new ArrayList<>();
     for (IndexDoc fresh : slice) {
       IndexType type = fresh.type();
