@@ -90,6 +90,7 @@ public final class BatchImport {
    * events before its restart point, so sessions open across a crash lose the legs read before it.
    */
   private Correlator correlator;
+  private SummaryWriter summaries;
 
   public BatchImport(JobDatabase db, Formats formats, Clock clock, Settings settings) {
     this.db = db;
@@ -120,6 +121,7 @@ public final class BatchImport {
       SummaryWriter summaries = new SummaryWriter(client, new TableCauses());
       BatchImport batch = new BatchImport(db, Formats.standard(), Clock.systemUTC(), settings);
       batch.correlator = new Correlator(CorrelatorSettings.defaults(), new TableCauses(), summaries);
+      batch.summaries = summaries;
       return batch.importAll(inputs, indexer);
     }
   }
@@ -178,9 +180,15 @@ public final class BatchImport {
     indexer.flush();
     Map<IndexType, Long> byType = new EnumMap<>(IndexType.class);
     for (IndexType t : IndexType.values()) byType.put(t, indexer.indexed(t));
+    Map<IndexType, Long> written = new EnumMap<>(IndexType.class);
+    if (summaries != null) {
+      written.put(IndexType.CALLS, summaries.written(IndexType.CALLS));
+      written.put(IndexType.QUEUE, summaries.written(IndexType.QUEUE));
+    }
     return new ImportSummary(
         results, pipeline.events.sum(), pipeline.skipped.sum(), pipeline.malformed.sum(), indexer.indexed.sum(),
-        indexer.alreadyPresent.sum(), indexer.deadLettered.sum(), byType, Duration.between(begin, clock.instant()));
+        indexer.alreadyPresent.sum(), indexer.deadLettered.sum(), byType, Duration.between(begin, clock.instant()),
+        written);
   }
 
   private Plan plan(Path file, ImportOptions options, List<ImportHistory.Entry> history) {

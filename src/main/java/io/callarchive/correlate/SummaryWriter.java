@@ -53,6 +53,8 @@ public final class SummaryWriter implements SummarySink {
   private final List<IndexDoc> pending = new ArrayList<>();
 
   public final LongAdder written = new LongAdder();
+  private final Map<IndexType, LongAdder> writtenByType = new java.util.EnumMap<>(Map.of(
+      IndexType.CALLS, new LongAdder(), IndexType.QUEUE, new LongAdder()));
   public final LongAdder unchanged = new LongAdder();
   public final LongAdder absorbed = new LongAdder();
   public final LongAdder conflicts = new LongAdder();
@@ -101,6 +103,12 @@ public final class SummaryWriter implements SummarySink {
     } catch (IOException e) {
       throw new UncheckedIOException("writing call summaries failed: " + e.getMessage(), e);
     }
+  }
+
+  /** Summaries of a type written (new or merged) so far. */
+  public long written(IndexType type) {
+    LongAdder a = writtenByType.get(type);
+    return a == null ? 0 : a.sum();
   }
 
   /** Summaries per look-up and bulk request. */
@@ -159,6 +167,7 @@ public final class SummaryWriter implements SummarySink {
             + plan.merged().id() + ": " + item.error().type() + ": " + item.error().reason());
       }
       written.increment();
+      writtenByType.get(plan.merged().type()).increment();
       for (Stored st : plan.absorbed()) {
         follow.add(BulkOperation.of(o -> o.delete(d -> d.index(st.index()).id(st.id())
             .ifSeqNo(st.seqNo()).ifPrimaryTerm(st.primaryTerm()))));

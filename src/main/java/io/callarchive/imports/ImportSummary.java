@@ -19,7 +19,15 @@ public record ImportSummary(
     long alreadyPresent,
     long deadLettered,
     Map<IndexType, Long> indexedByType,
-    Duration elapsed) {
+    Duration elapsed,
+    Map<IndexType, Long> summariesWritten) {
+
+  /** Without call correlation (no summaries written). */
+  public ImportSummary(
+      List<FileResult> files, long eventsRead, long skipped, long malformed, long indexed, long alreadyPresent,
+      long deadLettered, Map<IndexType, Long> indexedByType, Duration elapsed) {
+    this(files, eventsRead, skipped, malformed, indexed, alreadyPresent, deadLettered, indexedByType, elapsed, Map.of());
+  }
 
   /** What became of a file. */
   public enum Status {
@@ -90,6 +98,13 @@ public record ImportSummary(
       first = false;
     }
     out.println(")");
+    if (summariesWritten.values().stream().anyMatch(v -> v > 0)) {
+      StringBuilder sb = new StringBuilder();
+      summariesWritten.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(k.typeName()).append(' ')
+          .append(String.format(Locale.ROOT, "%,d", v)));
+      out.printf(Locale.ROOT, "summaries written %12s   (%s: calls and queue stays, new or merged)%n",
+          String.format(Locale.ROOT, "%,d", summariesWritten.values().stream().mapToLong(Long::longValue).sum()), sb);
+    }
     out.printf(Locale.ROOT, "already present   %,12d%n", alreadyPresent);
     out.printf(Locale.ROOT, "dead-lettered     %,12d   (%,d malformed input, %,d refused by the index)%n",
         deadLettered + malformed, malformed, deadLettered);
@@ -127,6 +142,9 @@ public record ImportSummary(
     Map<String, Long> byType = new LinkedHashMap<>();
     indexedByType.forEach((k, v) -> byType.put(k.typeName(), v));
     m.put("indexed_by_type", byType);
+    Map<String, Long> summaries = new LinkedHashMap<>();
+    summariesWritten.forEach((k, v) -> summaries.put(k.typeName(), v));
+    m.put("summaries_written", summaries);
     m.put("already_present", alreadyPresent);
     m.put("dead_lettered", deadLettered + malformed);
     m.put("unrecognised_files", unrecognisedFiles());

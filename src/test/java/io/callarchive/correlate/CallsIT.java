@@ -60,13 +60,15 @@ class CallsIT {
     return p;
   }
 
-  private void importFiles(List<Path> files) throws Exception {
+  private io.callarchive.imports.ImportSummary importFiles(List<Path> files) throws Exception {
     // a fresh job history each time, so a repeated file is really read again (the batch would skip known content)
+    io.callarchive.imports.ImportSummary summary;
     try (JobDatabase db = JobDatabase.embedded(dir.resolve("jobs-" + imports++))) {
-      BatchImport.run(es, db, files, new ImportOptions("ami", "pbx1", Map.of(), "now"), TEMPLATES,
+      summary = BatchImport.run(es, db, files, new ImportOptions("ami", "pbx1", Map.of(), "now"), TEMPLATES,
           BatchImport.Settings.defaults());
     }
     es.indices().refresh(r -> r.index("callarchive-*"));
+    return summary;
   }
 
   /** Every document of an alias: index/id → source. */
@@ -81,12 +83,15 @@ class CallsIT {
   @Test
   void sameInputImportedTwiceGivesIdenticalCallAndQueueDocuments() throws Exception {
     Path file = write("day.ami", blocks());
-    importFiles(List.of(file));
+    var first = importFiles(List.of(file));
     Map<String, Map<String, Object>> calls = snapshot(IndexType.CALLS);
     Map<String, Map<String, Object>> queue = snapshot(IndexType.QUEUE);
     assertEquals(3, calls.size());
     assertEquals(1, queue.size());
-    importFiles(List.of(file));
+    assertEquals(3L, first.summariesWritten().get(IndexType.CALLS), "the summary says what was written");
+    assertEquals(1L, first.summariesWritten().get(IndexType.QUEUE));
+    var second = importFiles(List.of(file));
+    assertEquals(0L, second.summariesWritten().get(IndexType.CALLS), "nothing changed, nothing rewritten");
     assertEquals(calls, snapshot(IndexType.CALLS));
     assertEquals(queue, snapshot(IndexType.QUEUE));
   }
