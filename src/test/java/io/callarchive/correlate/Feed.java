@@ -1,6 +1,7 @@
 package io.callarchive.correlate;
 
 import io.callarchive.model.Doc;
+import org.junit.jupiter.api.Assertions;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.model.IndexType;
 import io.callarchive.model.Parsed;
@@ -55,6 +56,80 @@ final class Feed {
       p.accept(piece, format, ctx);
     }
     return all.stream().filter(d -> d.type() == IndexType.EVENTS).toList();
+  }
+
+  /**
+   * Correlates the enriched events of the text into the store, as an import would, after checking that the text
+   * gave {@code expectedEvents} events (so a malformed hand-written sample cannot go unnoticed).
+   */
+  static MemorySummaries correlate(MemorySummaries store, EventFormat format, String text, int expectedEvents) {
+    List<IndexDoc> events = enriched(format, text);
+    Assertions.assertEquals(expectedEvents, events.size(), "every piece is one event, none malformed");
+    Correlator c = new Correlator(CorrelatorSettings.defaults(), new BuiltinCauses(), store);
+    events.forEach(c::accept);
+    c.flush();
+    return store;
+  }
+
+  /** {@code T0 + seconds} as the summaries write instants. */
+  static String at(double seconds) {
+    return T0.plusMillis(Math.round(seconds * 1000)).toString();
+  }
+
+  /**
+   * The fields every platform's unanswered two-leg inbound call shares, from its start at {@code T0} to its end:
+   * not answered, no ring or talk time, the unified cause, not transferred, complete, a failure, and none of the
+   * media, quality or charge fields the test events do not carry. Platform fields (ids, parties, SIP code) are
+   * the caller's to assert.
+   */
+  static void assertUnansweredCall(Doc d, double end, String cause, int q850, String category) {
+    Assertions.assertEquals("pbx1", d.get("observer.name"));
+    Assertions.assertEquals(2, d.get("call.legs"));
+    Assertions.assertEquals("inbound", d.get("call.direction"));
+    Assertions.assertEquals(false, d.get("call.answered"));
+    Assertions.assertEquals(T0.toString(), d.get("call.start"));
+    Assertions.assertNull(d.get("call.answer"));
+    Assertions.assertNull(d.get("call.ring_s"));
+    Assertions.assertEquals(at(end), d.get("call.end"));
+    Assertions.assertEquals(end, d.get("call.duration_s"));
+    Assertions.assertEquals(0.0, d.get("call.billsec_s"));
+    Assertions.assertEquals(cause, d.get("hangup.cause.name"));
+    Assertions.assertEquals(q850, d.get("hangup.cause.q850"));
+    Assertions.assertEquals(category, d.get("hangup.cause.category"));
+    Assertions.assertEquals(false, d.get("call.transferred"));
+    Assertions.assertEquals(true, d.get("call.complete"));
+    Assertions.assertEquals("failure", d.get("event.outcome"));
+    Assertions.assertNull(d.get("queue.name"));
+    Assertions.assertNull(d.get("sdp.codecs"), "no SDP in these events");
+    Assertions.assertNull(d.get("quality.mos_min"), "no RTCP in these events");
+    Assertions.assertNull(d.get("charge.amount"), "no AOC in these events");
+  }
+
+  /**
+   * The fields every platform's answered two-leg inbound call shares, started at {@code T0}, answered and ended
+   * at the given seconds, cleared normally: ring, talk and total times, the cause, not transferred, complete, a
+   * success, and none of the media, quality or charge fields the test events do not carry.
+   */
+  static void assertAnsweredCall(Doc d, double answer, double end) {
+    Assertions.assertEquals(2, d.get("call.legs"));
+    Assertions.assertEquals("inbound", d.get("call.direction"));
+    Assertions.assertEquals(true, d.get("call.answered"));
+    Assertions.assertEquals(T0.toString(), d.get("call.start"));
+    Assertions.assertEquals(at(answer), d.get("call.answer"));
+    Assertions.assertEquals(at(end), d.get("call.end"));
+    Assertions.assertEquals(answer, d.get("call.ring_s"));
+    Assertions.assertEquals(end, d.get("call.duration_s"));
+    Assertions.assertEquals(end - answer, (double) d.get("call.billsec_s"), 1e-9);
+    Assertions.assertEquals("NORMAL_CLEARING", d.get("hangup.cause.name"));
+    Assertions.assertEquals(16, d.get("hangup.cause.q850"));
+    Assertions.assertEquals("answered", d.get("hangup.cause.category"));
+    Assertions.assertEquals(false, d.get("call.transferred"));
+    Assertions.assertEquals(true, d.get("call.complete"));
+    Assertions.assertEquals("success", d.get("event.outcome"));
+    Assertions.assertNull(d.get("queue.name"));
+    Assertions.assertNull(d.get("sdp.codecs"), "no SDP in these events");
+    Assertions.assertNull(d.get("quality.mos_min"), "no RTCP in these events");
+    Assertions.assertNull(d.get("charge.amount"), "no AOC in these events");
   }
 
   /** One AMI event block at {@code T0 + seconds}, with the given header pairs. */
