@@ -214,7 +214,8 @@ public final class CallSummary {
         }
       }
     }
-    return call(observer, dataset, legs.values(), keys);
+    // the correlator names a source without observer.name "", and so must the merge, or the id would change
+    return call(observer == null ? "" : observer, dataset, legs.values(), keys);
   }
 
   /** Merges queue documents (stored and new) of one stay. */
@@ -229,7 +230,7 @@ public final class CallSummary {
       if (st == null) st = s;
       else st.merge(s);
     }
-    return st == null ? null : queue(observer, dataset, st);
+    return st == null ? null : queue(observer == null ? "" : observer, dataset, st);
   }
 
   private void cause(Doc d, LegState a, List<LegState> legs, boolean answered) {

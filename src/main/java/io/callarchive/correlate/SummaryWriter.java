@@ -463,7 +463,15 @@ public final class SummaryWriter implements SummarySink {
     return new Ref(index, id);
   }
 
+  /**
+   * Equal as JSON: both sides written and read back, so that a count held as a long here and read back from the
+   * index as an int (or 2.0 against 2) compares equal, and an unchanged summary is not written again.
+   */
   private static boolean sameContent(Doc a, Doc b) {
-    return JSON.valueToTree(a.asMap()).equals(JSON.valueToTree(b.asMap()));
+    try {
+      return JSON.readTree(JSON.writeValueAsBytes(a.asMap())).equals(JSON.readTree(JSON.writeValueAsBytes(b.asMap())));
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 }

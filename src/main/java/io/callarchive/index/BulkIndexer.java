@@ -351,17 +351,22 @@ public final class BulkIndexer implements DocSink {
         Op op = contexts.get(i);
         int status = item.status();
         int type = op.doc().type().ordinal();
+        // A write with a callback is a merge (a summary and what follows from it): its owner counts it, so that
+        // "indexed" and "already present" keep meaning input documents.
+        boolean counted = op.callback() == null;
         if (item.error() == null && status < 300) {
           if (op.kind() == Kind.DELETE) {
             deleted.increment();
-          } else {
+          } else if (counted) {
             indexed.increment();
             indexedByType[type].increment();
           }
           done(op, Outcome.WRITTEN);
         } else if (status == 409 && op.kind() == Kind.CREATE && op.seqNo() < 0) {
-          alreadyPresent.increment();
-          presentByType[type].increment();
+          if (counted) {
+            alreadyPresent.increment();
+            presentByType[type].increment();
+          }
           done(op, Outcome.EXISTS);
         } else if (status == 409) {
           conflicts.increment();

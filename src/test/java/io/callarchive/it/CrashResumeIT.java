@@ -44,7 +44,7 @@ class CrashResumeIT {
     input = Files.createDirectories(tmp.resolve("in"));
     files = new ArrayList<>();
     // two rotated AMI logs (calls open across the cut), a FreeSWITCH capture and a Kazoo one
-    files.addAll(Traffic.write(Traffic.ami(1200, 2.0), "Asterisk Call Manager/9.0.0\r\n", input, "ami.log", 2));
+    files.addAll(Traffic.write(Traffic.ami(800, 2.0), "Asterisk Call Manager/9.0.0\r\n", input, "ami.log", 2));
     files.addAll(Traffic.write(Traffic.freeswitch(300, 3.0), null, input, "freeswitch.log", 1));
     files.addAll(Traffic.write(Traffic.kazoo(300, 3.0), null, input, "kazoo.jsonl", 1));
     TestCluster.wipe();

@@ -122,6 +122,8 @@ class ImportIT {
 
     // Without the job history (another job database), deterministic ids are the last line of defence.
     ImportSummary forgotten = importPaths(List.of(corpus), tmp.resolve("other-home"));
+    assertEquals(0L, forgotten.writeCounters().get("summaries_merged"), "every summary found stored as it is: "
+        + forgotten.writeCounters());
     assertEquals(first, countsOfEveryType());
     assertEquals(0, forgotten.indexed());
     // Every document of the first import (events, what the enrichers derived, dead letters) is found present; the
