@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       JobsCommand.class,
       SetupCommand.class,
+      ReportCommand.class,
+      KibanaCommand.class,
       EsCommand.class,
       CommandLine.HelpCommand.class
     },
