@@ -3,6 +3,7 @@ package io.callarchive.kibana;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
 import co.elastic.clients.transport.rest5_client.low_level.Request;
+import co.elastic.clients.transport.rest5_client.low_level.Response;
 import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,21 +34,28 @@ public final class EsSearch implements Report.Searcher {
     r.addParameter("ignore_unavailable", "true");
     r.addParameter("allow_no_indices", "true");
     r.setJsonEntity(body.toString());
+    Response resp;
     try {
-      var resp = rest.performRequest(r);
-      try (InputStream in = resp.getEntity().getContent()) {
-        return SavedObjects.JSON.readTree(in);
-      }
+      resp = rest.performRequest(r);
     } catch (ResponseException e) {
-      String reason = "status " + e.getResponse().getStatusCode();
-      try (InputStream in = e.getResponse().getEntity().getContent()) {
-        JsonNode err = SavedObjects.JSON.readTree(in).path("error");
-        JsonNode root = err.path("root_cause").path(0);
-        reason = (root.isMissingNode() ? err : root).path("reason").asText(reason);
-      } catch (IOException | RuntimeException ignored) {
-        // keep the status as the reason
-      }
-      throw new IOException("Elasticsearch refused the search on " + index + ": " + reason, e);
+      resp = e.getResponse();
     }
+    JsonNode json;
+    try (InputStream in = resp.getEntity().getContent()) {
+      json = SavedObjects.JSON.readTree(in);
+    }
+    // The transport may hand back an error status without throwing; and a search that failed on some shards
+    // returns partial numbers, which a report must not print as if they were the answer.
+    if (resp.getStatusCode() >= 300 || json.has("error")) {
+      JsonNode err = json.path("error");
+      JsonNode root = err.path("root_cause").path(0);
+      String reason = (root.isMissingNode() ? err : root).path("reason").asText("status " + resp.getStatusCode());
+      throw new IOException("Elasticsearch refused the search on " + index + ": " + reason);
+    }
+    if (json.path("_shards").path("failed").asInt(0) > 0) {
+      throw new IOException("the search on " + index + " failed on some shards: "
+          + json.path("_shards").path("failures").path(0).path("reason").path("reason").asText("unknown reason"));
+    }
+    return json;
   }
 }

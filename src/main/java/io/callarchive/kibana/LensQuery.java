@@ -90,16 +90,21 @@ public final class LensQuery {
     ObjectNode level = body;
     for (String b : buckets) {
       ObjectNode agg = bucketAgg(b, from, to);
-      aggsOf(level).set(b, agg);
+      aggsOf(level).set(agg(b), agg);
       level = agg;
     }
     ObjectNode metricParent = aggsOf(level);
     for (String m : metrics) {
       ObjectNode a = metricAgg(m);
-      if (a != null) metricParent.set(m, a);
+      if (a != null) metricParent.set(agg(m), a);
     }
     if (metricParent.isEmpty()) level.remove("aggs");
     return body;
+  }
+
+  /** Aggregation names apart from the response's own keys ({@code key}, {@code doc_count}, ...). */
+  private static String agg(String columnId) {
+    return "c_" + columnId;
   }
 
   private static ObjectNode aggsOf(ObjectNode agg) {
@@ -299,7 +304,7 @@ public final class LensQuery {
       return;
     }
     String id = buckets.get(depth);
-    JsonNode agg = node.path(id);
+    JsonNode agg = node.path(agg(id));
     JsonNode bs = agg.path("buckets");
     if (bs.isObject()) {
       // filters: keyed by label; keep the order the panel defines.
@@ -327,7 +332,7 @@ public final class LensQuery {
   private Object metricValue(String id, JsonNode bucket, long docCount) {
     JsonNode c = columns.get(id);
     String op = c.path("operationType").asText();
-    JsonNode a = bucket.path(id);
+    JsonNode a = bucket.path(agg(id));
     if (c.has("filter")) {
       if (op.equals("count") && c.path("sourceField").asText().equals("___records___")) return a.path("doc_count").asLong();
       a = a.path("m");
