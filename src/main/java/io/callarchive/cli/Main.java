@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       JobsCommand.class,
       SetupCommand.class,
+      ReportCommand.class,
+      KibanaCommand.class,
       EsCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -28,7 +30,8 @@ import picocli.CommandLine.Command;
       "",
       "Exit codes: 0 success; 1 something was dead-lettered and --strict was given; 2 failure.",
       "Environment: CALLARCHIVE_HOME, CALLARCHIVE_ES_URL, CALLARCHIVE_ES_API_KEY, CALLARCHIVE_ES_PASSWORD,"
-          + " CALLARCHIVE_ES_PORT, CALLARCHIVE_ES_DIST, CALLARCHIVE_JAVA_OPTS, CALLARCHIVE_LOG_LEVEL."
+          + " CALLARCHIVE_ES_PORT, CALLARCHIVE_ES_DIST, CALLARCHIVE_JAVA_OPTS, CALLARCHIVE_LOG_LEVEL,"
+          + " CALLARCHIVE_KIBANA_URL, CALLARCHIVE_KIBANA_API_KEY, CALLARCHIVE_KIBANA_PASSWORD."
     })
 public final class Main implements Runnable {
   public static final int OK = 0;

@@ -43,7 +43,8 @@ public record EsConnection(String url, String apiKey, String username, String pa
         });
   }
 
-  private static SSLContext sslContext(Path caCert) {
+  /** A TLS context trusting the CA certificate(s) of a PEM file (also used for Kibana). */
+  public static SSLContext sslContext(Path caCert) {
     try (InputStream in = Files.newInputStream(caCert)) {
       KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
       ks.load(null, null);
