@@ -45,10 +45,13 @@ public record AlertConfig(String source, List<Rule> rules, List<Webhook> webhook
     public enum Shape { GENERIC, SLACK }
   }
 
-  /** An e-mail notifier over SMTP. */
+  /**
+   * An e-mail notifier over SMTP; {@code caCert} (null: the JDK's trust store) holds the PEM certificates that
+   * sign the server's, for a relay with a private authority.
+   */
   public record Email(
       String name, String host, int port, Tls tls, String user, Secret password, String from, List<String> to,
-      Duration timeout, int retries, Duration backoff, int queue) {
+      Path caCert, Duration timeout, int retries, Duration backoff, int queue) {
     public enum Tls { STARTTLS, TLS, NONE }
   }
 
@@ -168,14 +171,17 @@ public record AlertConfig(String source, List<Rule> rules, List<Webhook> webhook
   }
 
   private static final Set<String> WEBHOOK_KEYS = Set.of(
-      "name", "url", "shape", "headers", "signature_header", "secret_env", "secret_file", "timeout", "retries",
+      "name", "url", "url_env", "url_file", "shape", "headers", "signature_header", "secret_env", "secret_file", "timeout", "retries",
       "backoff", "queue");
 
   private static Webhook webhook(String source, JsonNode n, Function<String, String> env) {
     String name = n.path("name").asText(null);
     if (name == null || name.isBlank()) throw new InvalidException(source + ": a webhook notifier has no name");
     Reader r = new Reader(source + ": notifier '" + name + "'", n, WEBHOOK_KEYS);
-    String url = r.required("url");
+    // A chat system's incoming-webhook URL is itself a credential: it may come from the environment or a file.
+    Secret urlSecret = r.secret("url", env, false);
+    if (urlSecret != null && n.has("url")) r.fail("url", "and url_env/url_file are exclusive: give one");
+    String url = urlSecret != null ? urlSecret.value() : r.required("url");
     if (!url.startsWith("http://") && !url.startsWith("https://")) r.fail("url", "must be an http:// or https:// URL");
     Map<String, String> headers = new LinkedHashMap<>();
     Iterator<Map.Entry<String, JsonNode>> it = n.path("headers").fields();
@@ -190,8 +196,8 @@ public record AlertConfig(String source, List<Rule> rules, List<Webhook> webhook
   }
 
   private static final Set<String> EMAIL_KEYS = Set.of(
-      "name", "host", "port", "tls", "user", "password_env", "password_file", "from", "to", "timeout", "retries",
-      "backoff", "queue");
+      "name", "host", "port", "tls", "user", "password_env", "password_file", "from", "to", "ca_cert", "timeout",
+      "retries", "backoff", "queue");
 
   private static Email email(String source, JsonNode n, Function<String, String> env) {
     String name = n.path("name").asText(null);
@@ -204,7 +210,9 @@ public record AlertConfig(String source, List<Rule> rules, List<Webhook> webhook
     if (user != null && password == null) r.fail("password_env", "or password_file is required with user");
     List<String> to = r.strings("to");
     if (to.isEmpty()) r.fail("to", "needs at least one address");
-    return new Email(name, r.required("host"), port, tls, user, password, r.required("from"), to,
+    Path caCert = n.hasNonNull("ca_cert") ? Path.of(n.get("ca_cert").asText()) : null;
+    if (caCert != null && !Files.isReadable(caCert)) r.fail("ca_cert", "names " + caCert + ", which cannot be read");
+    return new Email(name, r.required("host"), port, tls, user, password, r.required("from"), to, caCert,
         r.duration("timeout", Duration.ofSeconds(10)), r.count("retries", 2), r.duration("backoff", Duration.ofSeconds(5)),
         r.count("queue", 200));
   }

@@ -9,9 +9,19 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Mails each alert over SMTP with Angus Mail (the Jakarta Mail implementation): STARTTLS required by default
@@ -44,7 +54,11 @@ public final class EmailNotifier extends Delivery {
       p.put("mail.smtp.starttls.enable", "true");
       p.put("mail.smtp.starttls.required", "true");
     }
-    if (config.tls() != AlertConfig.Email.Tls.NONE) p.put("mail." + proto + ".ssl.checkserveridentity", "true");
+    if (config.tls() != AlertConfig.Email.Tls.NONE) {
+      p.put("mail." + proto + ".ssl.checkserveridentity", "true");
+      // Used for implicit TLS and for the STARTTLS upgrade alike.
+      if (config.caCert() != null) p.put("mail." + proto + ".ssl.socketFactory", trusting(config.caCert()).getSocketFactory());
+    }
     this.session = Session.getInstance(p);
     try {
       this.from = new InternetAddress(config.from(), true);
@@ -52,6 +66,25 @@ public final class EmailNotifier extends Delivery {
       for (int i = 0; i < to.length; i++) to[i] = new InternetAddress(config.to().get(i), true);
     } catch (AddressException e) {
       throw new AlertConfig.InvalidException("notifier '" + config.name() + "': not a valid e-mail address: " + e.getRef());
+    }
+  }
+
+  /** A TLS context that trusts exactly the certificates of the PEM file. */
+  private SSLContext trusting(Path pem) {
+    try (InputStream in = Files.newInputStream(pem)) {
+      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+      ks.load(null, null);
+      int i = 0;
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) ks.setCertificateEntry("ca" + i++, c);
+      if (i == 0) throw new GeneralSecurityException("no certificate in it");
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new AlertConfig.InvalidException(
+          "notifier '" + config.name() + "': ca_cert " + pem + " is not a PEM certificate file (" + e.getMessage() + ")");
     }
   }
 

@@ -76,6 +76,16 @@ class AlertConfigTest {
   }
 
   @Test
+  void aChatWebhookUrlMayBeASecretToo() {
+    String yaml = "notifiers:\n  webhook:\n    - name: chat\n      url_env: CHAT_URL\n      shape: slack\n";
+    AlertConfig c = AlertConfig.parse(yaml, "a.yml", Map.of("CHAT_URL", "https://chat.example.net/hooks/T1/B2/xyz")::get);
+    assertEquals("https://chat.example.net/hooks/T1/B2/xyz", c.webhooks().get(0).url());
+    assertEquals(AlertConfig.Webhook.Shape.SLACK, c.webhooks().get(0).shape());
+    assertEquals("a.yml: notifier 'chat': url_env names the environment variable CHAT_URL, which is not set",
+        invalid(yaml, Map.of()));
+  }
+
+  @Test
   void secretsComeFromFiles(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path f = dir.resolve("smtp-password");
     Files.writeString(f, "pw-from-file\n");
