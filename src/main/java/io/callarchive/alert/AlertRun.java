@@ -102,6 +102,25 @@ public final class AlertRun {
     return run(client, config, from, to, templates);
   }
 
+  /**
+   * {@link #afterImport} for the import command: the import has succeeded whatever happens here, so a failure is
+   * one line on {@code err} (and the log) saying how to run the rules later, never an exception.
+   */
+  public static void afterImport(
+      ElasticsearchClient client, AlertConfig config, Instant importStarted, Path templates, java.io.PrintWriter err) {
+    try {
+      Result r = afterImport(client, config, importStarted, templates);
+      if (r != null) {
+        err.println("alerts: " + r.added().size() + " new over " + r.from() + " .. " + r.to() + " (callarchive alerts list)");
+      }
+    } catch (IOException | RuntimeException e) {
+      log.error("The alert rules could not run after the import", e);
+      err.println("callarchive import: the import is complete, but the alert rules could not run (" + e.getMessage()
+          + "); run 'callarchive alerts run --from ... --to ...' over the imported range later");
+    }
+    err.flush();
+  }
+
   /** Reads the documents some rule can match, in (time, id) order, and hands each to {@code sink}. */
   static long feed(ElasticsearchClient client, List<Rule> rules, Instant from, Instant to,
       java.util.function.Consumer<IndexDoc> sink) throws IOException {

@@ -146,8 +146,7 @@ final class ImportCommand implements Callable<Integer> {
     try (JobDatabase db = jobDb.open(connection.local.settings().home());
         ElasticsearchClient client = conn.client()) {
       summary = BatchImport.run(client, db, inputs, templates, settings);
-      var alerted = rules == null ? null : io.callarchive.alert.AlertRun.afterImport(client, rules, began, templates);
-      if (alerted != null) spec.commandLine().getErr().println("alerts: " + alerted.added().size() + " new (callarchive alerts list)");
+      if (rules != null) io.callarchive.alert.AlertRun.afterImport(client, rules, began, templates, spec.commandLine().getErr());
     }
     if (json) {
       spec.commandLine().getOut().println(
