@@ -256,35 +256,24 @@ public final class AlertEngine implements AutoCloseable {
         yield new Measured(n, rule.op().test(n, rule.threshold()));
       }
       case CARDINALITY -> {
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (Entry e : ks.entries) if (e.distinct() != null) seen.add(e.distinct());
-        double n = seen.size();
+        double n = ks.distinct.size();
         yield new Measured(n, rule.op().test(n, rule.threshold()));
       }
       case THRESHOLD -> {
-        int n = 0;
-        double sum = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-        for (Entry e : ks.entries) {
-          if (Double.isNaN(e.value())) continue;
-          n++;
-          sum += e.value();
-          min = Math.min(min, e.value());
-          max = Math.max(max, e.value());
-        }
+        int n = ks.valued;
         if (n == 0) yield new Measured(Double.NaN, false);
         double v = switch (rule.stat()) {
-          case AVG -> sum / n;
-          case MIN -> min;
-          case MAX -> max;
+          case AVG -> ks.sum / n;
+          // min and max are rarer and need the whole window; the running sum serves the average
+          case MIN -> ks.entries.stream().filter(e -> !Double.isNaN(e.value())).mapToDouble(Entry::value).min().orElse(Double.NaN);
+          case MAX -> ks.entries.stream().filter(e -> !Double.isNaN(e.value())).mapToDouble(Entry::value).max().orElse(Double.NaN);
         };
         yield new Measured(v, n >= rule.minCount() && rule.op().test(v, rule.threshold()));
       }
       case RATIO -> {
         int n = ks.entries.size();
-        int num = 0;
-        for (Entry e : ks.entries) if (e.numerator()) num++;
         if (n == 0) yield new Measured(Double.NaN, false);
-        double pct = 100.0 * num / n;
+        double pct = 100.0 * ks.numerators / n;
         yield new Measured(pct, n >= rule.minCount() && rule.op().test(pct, rule.threshold()));
       }
       case FLATLINE -> throw new IllegalStateException("flatline rules are not windowed");
@@ -432,6 +421,11 @@ public final class AlertEngine implements AutoCloseable {
     final String key;
     final ArrayDeque<Entry> entries = new ArrayDeque<>();
     final java.util.Set<String> ids = new java.util.HashSet<>();
+    /** Running aggregates of the window, so that a document costs the same however full the window is. */
+    final Map<String, Integer> distinct = new HashMap<>();
+    double sum;
+    int valued;
+    int numerators;
     Open open;
     Instant lastSeen;
     String lastDoc;
@@ -443,7 +437,17 @@ public final class AlertEngine implements AutoCloseable {
 
     /** Adds in time order; a document seen again (same id: a call summary rewritten) replaces its entry. */
     void add(Entry e) {
-      if (!ids.add(e.docId())) entries.removeIf(x -> x.docId().equals(e.docId()));
+      if (!ids.add(e.docId())) {
+        for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
+          Entry x = it.next();
+          if (x.docId().equals(e.docId())) {
+            it.remove();
+            minus(x);
+            break;
+          }
+        }
+      }
+      plus(e);
       if (entries.isEmpty() || !entries.getLast().time().isAfter(e.time())) {
         entries.addLast(e);
         return;
@@ -455,7 +459,29 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     void removeFirst() {
-      ids.remove(entries.removeFirst().docId());
+      Entry e = entries.removeFirst();
+      ids.remove(e.docId());
+      minus(e);
+    }
+
+    private void plus(Entry e) {
+      if (!Double.isNaN(e.value())) {
+        sum += e.value();
+        valued++;
+      }
+      if (e.distinct() != null) distinct.merge(e.distinct(), 1, Integer::sum);
+      if (e.numerator()) numerators++;
+    }
+
+    private void minus(Entry e) {
+      if (!Double.isNaN(e.value())) {
+        sum -= e.value();
+        valued--;
+        // a running sum drifts by rounding; an empty window starts again from an exact zero
+        if (valued == 0) sum = 0;
+      }
+      if (e.distinct() != null) distinct.computeIfPresent(e.distinct(), (k, n) -> n == 1 ? null : n - 1);
+      if (e.numerator()) numerators--;
     }
   }
 }
