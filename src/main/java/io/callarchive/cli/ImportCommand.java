@@ -116,6 +116,11 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--templates", paramLabel = "DIR", hidden = true)
   Path templates;
 
+  @Mixin AlertsCommand.RulesOptions alerts = new AlertsCommand.RulesOptions();
+
+  @Option(names = "--no-alerts", description = "Do not evaluate the alert rules after the import. By default they run over what was imported when a rules file is configured (--alerts, CALLARCHIVE_ALERTS or alerts.yml in the home).")
+  boolean noAlerts;
+
   @Override
   public Integer call() throws Exception {
     ImportOptions options = new ImportOptions(format, sourceName, labels, timeFrom);
@@ -133,11 +138,15 @@ final class ImportCommand implements Callable<Integer> {
     }
     BatchImport.Settings settings =
         new BatchImport.Settings(chunkSize, progressMode(progress), System.err, Duration.ofSeconds(10));
+    Path rulesFile = noAlerts ? null : alerts.configured(connection.local.settings().home());
+    io.callarchive.alert.AlertConfig rules = rulesFile == null ? null : alerts.load(connection.local.settings().home());
     EsConnection conn = connection.connect();
     ImportSummary summary;
+    java.time.Instant began = java.time.Instant.now();
     try (JobDatabase db = jobDb.open(connection.local.settings().home());
         ElasticsearchClient client = conn.client()) {
       summary = BatchImport.run(client, db, inputs, templates, settings);
+      if (rules != null) io.callarchive.alert.AlertRun.afterImport(client, rules, began, templates, spec.commandLine().getErr());
     }
     if (json) {
       spec.commandLine().getOut().println(

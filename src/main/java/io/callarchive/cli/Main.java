@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ImportCommand.class,
+      AlertsCommand.class,
       JobsCommand.class,
       SetupCommand.class,
       ReportCommand.class,
@@ -30,7 +31,7 @@ import picocli.CommandLine.Command;
       "",
       "Exit codes: 0 success; 1 something was dead-lettered and --strict was given; 2 failure.",
       "Environment: CALLARCHIVE_HOME, CALLARCHIVE_ES_URL, CALLARCHIVE_ES_API_KEY, CALLARCHIVE_ES_PASSWORD,"
-          + " CALLARCHIVE_ES_PORT, CALLARCHIVE_ES_DIST, CALLARCHIVE_JAVA_OPTS, CALLARCHIVE_LOG_LEVEL,"
+          + " CALLARCHIVE_ES_PORT, CALLARCHIVE_ES_DIST, CALLARCHIVE_ALERTS, CALLARCHIVE_JAVA_OPTS, CALLARCHIVE_LOG_LEVEL,"
           + " CALLARCHIVE_KIBANA_URL, CALLARCHIVE_KIBANA_API_KEY, CALLARCHIVE_KIBANA_PASSWORD."
     })
 public final class Main implements Runnable {
