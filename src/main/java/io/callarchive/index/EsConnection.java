@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
+import io.callarchive.model.IndexType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -162,13 +163,14 @@ public record EsConnection(String url, String apiKey, String username, String pa
   }
 
   /**
-   * Asks the cluster who it is, once, so that a wrong URL, CA or credential is reported at start in one sentence
-   * instead of being retried for minutes by the writer. A 403 means the credentials were accepted but may not
-   * read cluster information (a writer-only API key): that is fine.
+   * Asks the cluster once whether the events alias exists, so that a wrong URL, CA or credential is reported at
+   * start in one sentence instead of being retried for minutes by the writer. (Not {@code GET /}: the minimal
+   * distribution has no handler for it.) Found or not found both prove the cluster answered us; a 403 means the
+   * credentials were accepted but may not see index metadata, which is fine too.
    */
   public EsConnection check() {
     try (ElasticsearchClient c = client()) {
-      c.info();
+      c.indices().exists(r -> r.index(IndexType.EVENTS.alias()));
     } catch (Exception e) {
       int status = status(e);
       if (status == 403) return this;
@@ -207,7 +209,7 @@ public record EsConnection(String url, String apiKey, String username, String pa
     }
     if (has(e, UnknownHostException.class)) return where + ": unknown host name";
     if (has(e, ConnectException.class)) return "cannot connect to " + where + ": is it running, and are host and port right?";
-    if (status > 0) return where + " answered HTTP " + status + " to a request for cluster information";
+    if (status > 0) return where + " answered HTTP " + status + " to a request for index information";
     return "cannot talk to " + where + ": " + e.getClass().getSimpleName();
   }
 

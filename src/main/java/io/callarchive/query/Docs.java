@@ -37,7 +37,9 @@ final class Docs {
 
   static Double number(JsonNode doc, String path) {
     JsonNode v = get(doc, path);
-    return v != null && v.isNumber() ? v.asDouble() : v != null && v.isTextual() ? parse(v.asText()) : null;
+    if (v == null) return null;
+    if (v.isNumber()) return v.asDouble();
+    return v.isTextual() ? parse(v.asText()) : null;
   }
 
   static List<String> texts(JsonNode doc, String path) {
