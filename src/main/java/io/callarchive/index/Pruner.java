@@ -56,14 +56,19 @@ public final class Pruner {
       int month = Integer.parseInt(m.group(3));
       if (month < 1 || month > 12) continue;
       YearMonth ym = YearMonth.of(Integer.parseInt(m.group(2)), month);
-      Instant cutoff = retention.keep(type).cutoff(now);
-      Instant monthEnd = ym.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-      if (cutoff != null && !monthEnd.isAfter(cutoff)) {
+      if (isExpired(ym, retention.keep(type), now)) {
         out.add(new Expired(rec.index(), type, ym, number(rec.docsCount()), number(rec.storeSize())));
       }
     }
     out.sort(Comparator.comparing(Expired::month).thenComparing(Expired::index));
     return out;
+  }
+
+  /** Whether every instant of {@code month} (UTC) is older than {@code now} minus {@code keep}. */
+  public static boolean isExpired(YearMonth month, Retention.Period keep, Instant now) {
+    Instant cutoff = keep.cutoff(now);
+    Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    return cutoff != null && !monthEnd.isAfter(cutoff);
   }
 
   /** Lists ({@code dryRun}) or deletes the expired indices. */
