@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A cluster of two local nodes (a master-and-data node on port 9269, a data node on a free port, homes under
+ * A cluster of two local nodes (a master-and-data node on port {@code -Dit.es.port2}, default 9269, a data node on a
+ * free port, homes under
  * {@code target/}), an import given both URLs, and the data node stopped mid-import: the client fails over to the
  * remaining node and the import ends with every event and call.
  */
@@ -52,7 +53,8 @@ class FailoverIT {
     int t2 = Nginx.freePort();
     int http2 = Nginx.freePort();
     String seeds = "[\"127.0.0.1:" + t1 + "\"]";
-    first = new LocalNode(settings("node-1", 9269), Map.of(
+    int http1 = Integer.parseInt(System.getProperty("callarchive.it.port2", "9269"));
+    first = new LocalNode(settings("node-1", http1), Map.of(
         "node.name", "failover-1", "transport.port", String.valueOf(t1), "discovery.seed_hosts", seeds,
         "cluster.initial_master_nodes", "[\"failover-1\"]"));
     first.stop(); // a node left over by an interrupted run
@@ -63,7 +65,7 @@ class FailoverIT {
         "node.roles", "[data, ingest]"));
     wipe("node-2");
     second.start();
-    firstUrl = "http://127.0.0.1:9269";
+    firstUrl = "http://127.0.0.1:" + http1;
     secondUrl = "http://127.0.0.1:" + http2;
   }
 
