@@ -3,6 +3,7 @@ package io.callarchive.cli;
 import io.callarchive.index.EsConnection;
 import io.callarchive.localnode.LocalNode;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -13,13 +14,14 @@ public final class ConnectionOptions {
   @Option(
       names = "--es-url",
       paramLabel = "URL",
-      description = "Elasticsearch to use, e.g. https://es.example.net:9200 (env CALLARCHIVE_ES_URL). Without it the local node is used and started if needed.")
-  String url;
+      split = ",",
+      description = "Elasticsearch to use, e.g. https://es.example.net:9200 (env CALLARCHIVE_ES_URL). Several nodes of one cluster: repeat the option or separate URLs with commas; requests spread over them and fail over when one goes away. Without it the local node is used and started if needed.")
+  List<String> urls;
 
   @Option(names = "--es-api-key", paramLabel = "KEY", description = "API key (env CALLARCHIVE_ES_API_KEY).")
   String apiKey;
 
-  @Option(names = "--es-user", paramLabel = "USER", description = "User for basic authentication.")
+  @Option(names = "--es-user", paramLabel = "USER", description = "User for basic authentication (env CALLARCHIVE_ES_USER).")
   String user;
 
   @Option(
@@ -28,17 +30,27 @@ public final class ConnectionOptions {
       description = "Password for --es-user (env CALLARCHIVE_ES_PASSWORD; prefer the environment).")
   String password;
 
-  @Option(names = "--es-ca-cert", paramLabel = "PEM", description = "CA certificate(s) that sign the cluster's TLS certificate.")
+  @Option(
+      names = "--es-ca-cert",
+      paramLabel = "PEM",
+      description = "CA certificate(s) that sign the cluster's TLS certificate (env CALLARCHIVE_ES_CA_CERT). Default: the JDK's trust store.")
   Path caCert;
 
   @Mixin LocalNodeOptions local = new LocalNodeOptions();
 
-  /** The connection to use, starting the local node when no URL was given. */
+  /**
+   * The connection to use, starting the local node when no URL was given. A given cluster is asked once who it
+   * is, so that a wrong URL, CA or credential ends the command at once with one sentence.
+   */
   public EsConnection connect() throws Exception {
-    String u = url != null ? url : LocalNodeOptions.env("CALLARCHIVE_ES_URL");
+    String u = urls != null && !urls.isEmpty() ? String.join(",", urls) : LocalNodeOptions.env("CALLARCHIVE_ES_URL");
     String key = apiKey != null ? apiKey : LocalNodeOptions.env("CALLARCHIVE_ES_API_KEY");
+    String usr = user != null ? user : LocalNodeOptions.env("CALLARCHIVE_ES_USER");
     String pw = password != null ? password : LocalNodeOptions.env("CALLARCHIVE_ES_PASSWORD");
-    if (u != null) return new EsConnection(u, key, user, user != null ? pw : null, caCert);
+    String ca = caCert != null ? caCert.toString() : LocalNodeOptions.env("CALLARCHIVE_ES_CA_CERT");
+    if (u != null) {
+      return new EsConnection(u, key, usr, usr != null ? pw : null, ca != null ? Path.of(ca) : null).check();
+    }
     LocalNode node = new LocalNode(local.settings());
     node.start();
     return EsConnection.plain(node.settings().url());

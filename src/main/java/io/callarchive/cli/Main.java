@@ -1,5 +1,6 @@
 package io.callarchive.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,15 +25,18 @@ import picocli.CommandLine.Command;
       SetupCommand.class,
       ReportCommand.class,
       KibanaCommand.class,
+      CallsCommand.class,
+      CallCommand.class,
+      PruneCommand.class,
       EsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
       "",
       "Exit codes: 0 success; 1 something was dead-lettered and --strict was given; 2 failure.",
-      "Environment: CALLARCHIVE_HOME, CALLARCHIVE_ES_URL, CALLARCHIVE_ES_API_KEY, CALLARCHIVE_ES_PASSWORD,"
-          + " CALLARCHIVE_ES_PORT, CALLARCHIVE_ES_DIST, CALLARCHIVE_ALERTS, CALLARCHIVE_JAVA_OPTS, CALLARCHIVE_LOG_LEVEL,"
-          + " CALLARCHIVE_KIBANA_URL, CALLARCHIVE_KIBANA_API_KEY, CALLARCHIVE_KIBANA_PASSWORD."
+      "Environment: CALLARCHIVE_HOME, CALLARCHIVE_ES_URL, CALLARCHIVE_ES_API_KEY, CALLARCHIVE_ES_USER, CALLARCHIVE_ES_PASSWORD,"
+          + " CALLARCHIVE_ES_CA_CERT, CALLARCHIVE_ES_PORT, CALLARCHIVE_ES_DIST, CALLARCHIVE_ALERTS, CALLARCHIVE_JAVA_OPTS,"
+          + " CALLARCHIVE_LOG_LEVEL, CALLARCHIVE_KIBANA_URL, CALLARCHIVE_KIBANA_API_KEY, CALLARCHIVE_KIBANA_PASSWORD."
     })
 public final class Main implements Runnable {
   public static final int OK = 0;
@@ -46,7 +50,14 @@ public final class Main implements Runnable {
   }
 
   public static int run(String... args) {
+    return run(null, null, args);
+  }
+
+  /** Runs a command with its output and errors going to the given writers (the terminal's when null). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
+    if (out != null) cl.setOut(out);
+    if (err != null) cl.setErr(err);
     cl.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
           cmd.getErr().println("callarchive: " + message(ex));
@@ -55,6 +66,8 @@ public final class Main implements Runnable {
         });
     cl.setExitCodeExceptionMapper(ex -> FAILURE);
     int rc = cl.execute(args);
+    cl.getOut().flush();
+    cl.getErr().flush();
     // picocli returns 2 for usage errors, which is our failure code too.
     return rc;
   }

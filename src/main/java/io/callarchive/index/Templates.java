@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.callarchive.model.IndexType;
 import io.callarchive.pipeline.DocIds;
 import java.io.IOException;
@@ -17,7 +18,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +39,20 @@ public final class Templates {
   /** Where templates are read from: a folder, or the copy packaged in the jar when null. */
   private final Path dir;
 
+  /**
+   * Index settings per type laid over the template's ({@code number_of_shards}, {@code number_of_replicas},
+   * {@code lifecycle.name}...), from {@code setup --shards/--replicas/--ilm}. They are recorded in the template's
+   * {@code _meta.callarchive_settings}, so a changed choice replaces the installed template like a new version.
+   */
+  private final Map<IndexType, Map<String, Object>> indexSettings;
+
   public Templates(Path dir) {
+    this(dir, Map.of());
+  }
+
+  public Templates(Path dir, Map<IndexType, Map<String, Object>> indexSettings) {
     this.dir = dir;
+    this.indexSettings = Map.copyOf(indexSettings);
   }
 
   public record Result(List<String> installed, List<String> unchanged, List<String> indicesCreated) {}
@@ -59,9 +76,12 @@ public final class Templates {
     }
     for (IndexType t : IndexType.values()) {
       String name = t.alias();
-      String body = read("index/" + name + ".json");
-      long version = JSON.readTree(body).path("version").asLong();
-      if (installedIndexTemplateVersion(client, name) == version) {
+      ObjectNode tree = (ObjectNode) JSON.readTree(read("index/" + name + ".json"));
+      String overrides = applySettings(tree, indexSettings.get(t));
+      String body = JSON.writeValueAsString(tree);
+      long version = tree.path("version").asLong();
+      if (installedIndexTemplateVersion(client, name) == version
+          && Objects.equals(installedSettingsMark(client, name), overrides)) {
         unchanged.add(name);
         continue;
       }
@@ -82,6 +102,54 @@ public final class Templates {
     }
     log.info("Templates installed: {}; unchanged: {}; indices created: {}", installed, unchanged, created);
     return new Result(installed, unchanged, created);
+  }
+
+  /**
+   * Lays {@code settings} over the template's {@code template.settings.index} and marks them in
+   * {@code _meta.callarchive_settings}; returns the mark (null when there is nothing to lay over).
+   */
+  static String applySettings(ObjectNode tree, Map<String, Object> settings) {
+    if (settings == null || settings.isEmpty()) return null;
+    ObjectNode index = tree.withObject("/template/settings/index");
+    Map<String, Object> sorted = new TreeMap<>(settings);
+    sorted.forEach((k, v) -> index.set(k, JSON.valueToTree(v)));
+    String mark;
+    try {
+      mark = JSON.writeValueAsString(sorted);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    tree.withObject("/_meta").put("callarchive_settings", mark);
+    return mark;
+  }
+
+  private String installedSettingsMark(ElasticsearchClient client, String name) throws IOException {
+    try {
+      var resp = client.indices().getIndexTemplate(r -> r.name(name));
+      if (resp.indexTemplates().isEmpty()) return null;
+      var meta = resp.indexTemplates().get(0).indexTemplate().meta();
+      if (meta == null || !meta.containsKey("callarchive_settings")) return null;
+      return meta.get("callarchive_settings").to(String.class);
+    } catch (ElasticsearchException e) {
+      if (e.status() == 404) return null;
+      throw e;
+    }
+  }
+
+  /**
+   * Sets dynamic settings (replicas) on the existing indices of a type, which the template only gives to indices
+   * created later. The number of shards is fixed at creation, so it only applies from the next month on.
+   */
+  public List<String> updateExisting(ElasticsearchClient client, IndexType t, Map<String, Object> dynamicSettings)
+      throws IOException {
+    if (dynamicSettings.isEmpty()) return List.of();
+    String pattern = IndexType.PREFIX + t.typeName() + "-*";
+    var existing = client.indices().get(r -> r.index(pattern).allowNoIndices(true)).indices().keySet();
+    if (existing.isEmpty()) return List.of();
+    StringBuilder json = new StringBuilder("{\"index\":");
+    json.append(JSON.writeValueAsString(new TreeMap<>(dynamicSettings))).append('}');
+    client.indices().putSettings(r -> r.index(pattern).withJson(new StringReader(json.toString())));
+    return List.copyOf(new TreeSet<>(existing));
   }
 
   public JsonNode indexTemplate(IndexType t) {

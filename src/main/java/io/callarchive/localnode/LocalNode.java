@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +46,20 @@ public final class LocalNode {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
   private final ObjectMapper json = new ObjectMapper();
 
+  /**
+   * Settings for a node that is one of several of a local cluster (node.name, discovery.seed_hosts,
+   * cluster.initial_master_nodes, transport.port, node.roles): when given, they replace single-node discovery.
+   * Empty for the usual one-node archive.
+   */
+  private final Map<String, String> clusterSettings;
+
   public LocalNode(LocalNodeSettings settings) {
+    this(settings, Map.of());
+  }
+
+  public LocalNode(LocalNodeSettings settings, Map<String, String> clusterSettings) {
     this.settings = settings;
+    this.clusterSettings = Map.copyOf(clusterSettings);
   }
 
   public LocalNodeSettings settings() {
@@ -227,13 +240,13 @@ public final class LocalNode {
             "\n",
             "# Written by callarchive at each start; edit LocalNodeSettings instead.",
             "cluster.name: " + CLUSTER_NAME,
-            "node.name: callarchive-local",
+            clusterSettings.isEmpty() ? "node.name: callarchive-local" : "# one node of a local cluster",
             "path.data: " + settings.dataDir().toAbsolutePath(),
             "path.logs: " + settings.logsDir().toAbsolutePath(),
             "network.host: 127.0.0.1",
             "http.port: " + settings.port(),
             // A single node: no discovery, and production bootstrap checks do not apply.
-            "discovery.type: single-node",
+            clusterSettings.isEmpty() ? "discovery.type: single-node" : clusterYml(),
             // Shared machines fill their disks; an archive node should not turn read-only at 95%.
             "cluster.routing.allocation.disk.threshold_enabled: false",
             "action.destructive_requires_name: false",
@@ -246,6 +259,12 @@ public final class LocalNode {
     Files.writeString(
         jvmOptions.resolve("callarchive-heap.options"),
         "-Xms" + settings.heapMb() + "m\n-Xmx" + settings.heapMb() + "m\n");
+  }
+
+  private String clusterYml() {
+    StringBuilder b = new StringBuilder();
+    new java.util.TreeMap<>(clusterSettings).forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
+    return b.toString().strip();
   }
 
   private void launch(String user) throws IOException, InterruptedException {
