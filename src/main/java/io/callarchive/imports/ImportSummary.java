@@ -41,6 +41,13 @@ public record ImportSummary(
     ALREADY_IMPORTED("already imported"),
     /** Its format was not recognised from its first bytes: listed, not imported, not a failure. */
     UNRECOGNISED("not recognised"),
+    /**
+     * The job history says the content is imported into this cluster, but the cluster lacks its documents:
+     * nothing read; {@code --force} or {@code jobs forget} imports it again.
+     */
+    MISSING("not in cluster"),
+    /** Another live import is importing the same content now: nothing read, nothing lost. */
+    BUSY("being imported"),
     /** Could not be read to its end; see the error. */
     FAILED("failed");
 
@@ -68,6 +75,11 @@ public record ImportSummary(
 
   public long failedFiles() {
     return files.stream().filter(f -> f.status() == Status.FAILED).count();
+  }
+
+  /** Files the history says are imported but the cluster lacks. */
+  public long missingFiles() {
+    return files.stream().filter(f -> f.status() == Status.MISSING).count();
   }
 
   public long unrecognisedFiles() {
