@@ -237,6 +237,8 @@ public final class BatchImport {
       TreeSet<Long> lengths = new TreeSet<>();
       for (ImportHistory.Entry e : history) if (e.complete() && e.targets(targetId)) lengths.add(e.end());
       ContentScan.Result scan = ContentScan.scan(file, lengths);
+      // logrotate leaves empty files behind: nothing to read, nothing wrong
+      if (scan.length() == 0) return new Plan(file, options, format, scan, 0, Status.EMPTY, null, null);
       if (format == null) {
         log.warn("{}: format not recognised from its first bytes, not imported; name it with --format ({})", file, names());
         return new Plan(file, options, null, scan, 0, Status.UNRECOGNISED, null, null);
@@ -280,7 +282,8 @@ public final class BatchImport {
           .toJobParameters();
       return new Plan(file, options, format, scan, start, start > 0 ? Status.APPENDED : Status.IMPORTED, null, params);
     } catch (IOException | RuntimeException e) {
-      return new Plan(file, options, null, null, 0, Status.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+      log.debug("{}: cannot be imported", file, e);
+      return new Plan(file, options, null, null, 0, Status.FAILED, io.callarchive.imports.Problems.describe(e), null);
     }
   }
 
@@ -381,9 +384,8 @@ public final class BatchImport {
   private static String failure(JobExecution ex) {
     List<Throwable> all = ex.getAllFailureExceptions();
     if (all.isEmpty()) return ex.getExitStatus().getExitDescription();
-    Throwable t = all.get(0);
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
+    log.debug("import failed", all.get(0));
+    return io.callarchive.imports.Problems.describe(all.get(0));
   }
 
   private Instant fallbackTime(Path file, ImportOptions options) throws IOException {

@@ -33,6 +33,23 @@ public final class ConnectionOptions {
 
   @Mixin LocalNodeOptions local = new LocalNodeOptions();
 
+  /**
+   * Refuses, before anything runs, options that cannot work together: a password without a user (it would be
+   * ignored and the cluster would answer 401 later), a URL without a scheme ({@code localhost:9200}).
+   */
+  void check(picocli.CommandLine.Model.CommandSpec spec) {
+    if (password != null && user == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--es-password needs --es-user (or use --es-api-key)");
+    }
+    String u = url != null ? url : LocalNodeOptions.env("CALLARCHIVE_ES_URL");
+    if (u != null && !u.matches("(?i)https?://[^/\\s]+.*")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--es-url must start with http:// or https://, e.g. http://" + u.replaceFirst("^[a-zA-Z]*:?/*", "")
+              + ", got '" + u + "'");
+    }
+  }
+
   /** The connection to use, starting the local node when no URL was given. */
   public EsConnection connect() throws Exception {
     String u = url != null ? url : LocalNodeOptions.env("CALLARCHIVE_ES_URL");

@@ -19,6 +19,11 @@ public final class Problems {
   private Problems() {}
 
   public static String describe(Throwable t) {
+    // Our own messages (thrown as IllegalState/IllegalArgument with a sentence) are already meant for people.
+    if ((t instanceof IllegalStateException || t instanceof IllegalArgumentException) && t.getMessage() != null
+        && !t.getMessage().isBlank()) {
+      return t.getMessage();
+    }
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       String d = known(c);
       if (d != null) return d;

@@ -5,11 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /** Log files as byte sources: directories expanded recursively, gzip recognised by its magic bytes, not its name. */
@@ -20,20 +18,38 @@ public final class FileInputs {
 
   /** Regular files under the given paths, each directory walked recursively, in a stable (sorted) order. */
   public static List<Path> expand(List<Path> paths) throws IOException {
+    return expand(paths, f -> true);
+  }
+
+  /**
+   * Regular files under the given paths whose path passes {@code filter} (hidden files left out), each folder
+   * walked recursively, sorted per given path. A path that is missing or cannot be read (a folder without
+   * permission, a broken link) is kept in the list as it is, so that opening it reports the reason for that
+   * path alone and the rest of the run goes on.
+   */
+  public static List<Path> expand(List<Path> paths, java.util.function.Predicate<Path> filter) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Path p : paths) {
-      if (Files.isDirectory(p)) {
-        try (Stream<Path> walk = Files.walk(p)) {
-          walk.filter(Files::isRegularFile)
-              .filter(f -> !f.getFileName().toString().startsWith("."))
-              .sorted()
-              .forEach(out::add);
-        }
-      } else if (Files.isRegularFile(p)) {
+      if (!Files.isDirectory(p)) {
         out.add(p);
-      } else {
-        throw new NoSuchFileException(p.toString(), null, "no such file or directory");
+        continue;
       }
+      List<Path> found = new ArrayList<>();
+      Files.walkFileTree(p, new java.nio.file.SimpleFileVisitor<>() {
+        @Override
+        public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+          if (a.isRegularFile() && !f.getFileName().toString().startsWith(".") && filter.test(f)) found.add(f);
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+          found.add(f);
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+      });
+      found.sort(null);
+      out.addAll(found);
     }
     return out;
   }
