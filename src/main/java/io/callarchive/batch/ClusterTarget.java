@@ -5,7 +5,7 @@ import io.callarchive.model.IndexType;
 import java.io.IOException;
 
 /**
- * The cluster an import writes into, as the job history records it: the cluster UUID ({@code GET /}) and the
+ * The cluster an import writes into, as the job history records it: the cluster UUID (from the cluster state) and the
  * index prefix. The history is per target, so a new cluster imports everything; and before a file is skipped
  * as already imported, the documents its import recorded (first and last) are looked up, so indices deleted by
  * hand are noticed instead of silently trusted. Thread-safe (the client is).
@@ -20,7 +20,10 @@ public final class ClusterTarget {
   }
 
   public static ClusterTarget of(ElasticsearchClient client) throws IOException {
-    return new ClusterTarget(client, client.info().clusterUuid() + "/" + IndexType.PREFIX);
+    // The cluster state's metadata, not GET /: the minimal distribution the local node runs has no root endpoint.
+    var state = client.cluster().state(s -> s.metric("metadata").index("callarchive-none-*").allowNoIndices(true));
+    String uuid = state.state().toJson().asJsonObject().getJsonObject("metadata").getString("cluster_uuid");
+    return new ClusterTarget(client, uuid + "/" + IndexType.PREFIX);
   }
 
   /** {@code UUID/prefix}, the value of the job parameter {@link ImportHistory#P_TARGET}. */

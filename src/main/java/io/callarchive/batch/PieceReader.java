@@ -64,6 +64,8 @@ final class PieceReader implements ItemStreamReader<Parsed> {
 
   private EventReader reader;
   private FileInputs.Damage damage;
+  /** The decompressed stream under the range bound, to look past the range's end for damage. */
+  private InputStream unbounded;
   private boolean exhausted;
   private long base;
   private long discardBefore;
@@ -109,12 +111,15 @@ final class PieceReader implements ItemStreamReader<Parsed> {
     ahead = null;
     aheadRead = false;
     heldAt = -1;
-    checkpoint.start(mark());
+    // Durable at the start: the window this run primes from, until a chunk of its own is durable.
+    checkpoint.start(new Checkpoint.Mark(
+        position, counts.events, counts.skipped, counts.malformed, primeFrom >= 0 ? primeFrom : -1, occurrencesSaved));
     if (resumed) log.info("{}: resuming at byte {} of {} (the last committed chunk)", file, position, end);
     try {
       FileInputs.Opened opened = FileInputs.open(file);
       InputStream in = opened.stream();
       damage = opened.damage();
+      unbounded = in;
       long from = primeFrom >= 0 && primeFrom < position ? primeFrom : position;
       if (startsWithArray(opened.head(), opened.headLength())) {
         base = 0;
@@ -193,6 +198,8 @@ final class PieceReader implements ItemStreamReader<Parsed> {
    */
   private Parsed last(Parsed p) throws IOException {
     long pieceEnd = p.provenance().offset() + p.provenance().length();
+    // The range ends where the fingerprint found the damage: one more read shows it to this stream too.
+    if (damage != null && !damage.found() && unbounded.read() >= 0) damage = null;
     boolean damaged = damage != null && damage.found();
     if (!tail.finished() && !damaged && !format.completeAtEnd(p, after(pieceEnd))) {
       heldAt = p.provenance().offset();

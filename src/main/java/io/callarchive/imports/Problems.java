@@ -41,7 +41,9 @@ public final class Problems {
     if (c instanceof NotDirectoryException e) return "not a directory: " + e.getFile();
     if (c instanceof FileSystemException e && e.getReason() != null) return e.getReason() + ": " + e.getFile();
     if (c instanceof BindException e) return "address already in use (" + e.getMessage() + ")";
-    if (c instanceof ConnectException) return "connection refused (" + c.getMessage() + ")";
+    if (c instanceof ConnectException) {
+      return "connection refused (" + c.getMessage() + "): is Elasticsearch running there? Check --es-url, or start the local node";
+    }
     if (c instanceof UnknownHostException) return "unknown host " + c.getMessage();
     if (c instanceof IOException && c.getMessage() != null && c.getMessage().contains("Permission denied")) {
       return "permission denied (" + c.getMessage() + ")";
