@@ -38,20 +38,24 @@ public final class ConnectionOptions {
    * ignored and the cluster would answer 401 later), a URL without a scheme ({@code localhost:9200}).
    */
   void check(picocli.CommandLine.Model.CommandSpec spec) {
-    if (password != null && user == null) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--es-password needs --es-user (or use --es-api-key)");
-    }
+    String problem = problem();
+    if (problem != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), problem);
+  }
+
+  private String problem() {
+    if (password != null && user == null) return "--es-password needs --es-user (or use --es-api-key)";
     String u = url != null ? url : LocalNodeOptions.env("CALLARCHIVE_ES_URL");
     if (u != null && !u.matches("(?i)https?://[^/\\s]+.*")) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--es-url must start with http:// or https://, e.g. http://" + u.replaceFirst("^[a-zA-Z]*:?/*", "")
-              + ", got '" + u + "'");
+      return "--es-url must start with http:// or https://, e.g. http://" + u.replaceFirst("^[a-zA-Z]*:?/*", "")
+          + ", got '" + u + "'";
     }
+    return null;
   }
 
   /** The connection to use, starting the local node when no URL was given. */
   public EsConnection connect() throws Exception {
+    String problem = problem();
+    if (problem != null) throw new IllegalArgumentException(problem);
     String u = url != null ? url : LocalNodeOptions.env("CALLARCHIVE_ES_URL");
     String key = apiKey != null ? apiKey : LocalNodeOptions.env("CALLARCHIVE_ES_API_KEY");
     String pw = password != null ? password : LocalNodeOptions.env("CALLARCHIVE_ES_PASSWORD");

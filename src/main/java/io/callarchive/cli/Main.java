@@ -56,6 +56,14 @@ public final class Main implements Runnable {
             return FAILURE;
           });
       cl.setExitCodeExceptionMapper(ex -> FAILURE);
+      // A wrong option is one sentence and where to look, not the whole usage text.
+      cl.setParameterExceptionHandler((ex, a) -> {
+        CommandLine c = ex.getCommandLine();
+        c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + " (see '"
+            + c.getCommandSpec().qualifiedName() + " --help')");
+        c.getErr().flush();
+        return FAILURE;
+      });
       // picocli returns 2 for usage errors, which is our failure code too.
       return cl.execute(args);
     } finally {

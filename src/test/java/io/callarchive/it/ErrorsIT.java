@@ -53,13 +53,16 @@ class ErrorsIT {
     String home = tmp.resolve("home").toString();
     Run bogus = NightIT.cli("import", "--es-url", TestCluster.url(), "--home", home, "--format", "bogus", good.toString());
     assertEquals(Main.FAILURE, bogus.rc());
-    assertTrue(bogus.err().contains("--format must be one of ami"), bogus.err());
+    assertOneSentence(bogus);
+    assertTrue(bogus.err().contains("--format must be one of") && bogus.err().contains("kazoo")
+        && bogus.err().contains("got 'bogus'"), bogus.err());
     assertFalse(es.indices().exists(x -> x.index("callarchive-events-*").allowNoIndices(false)).value(),
         "nothing ran: no index was created");
 
     Run password = NightIT.cli("import", "--es-url", TestCluster.url(), "--home", home, "--es-password", "secret",
         good.toString());
     assertEquals(Main.FAILURE, password.rc());
+    assertOneSentence(password);
     assertTrue(password.err().contains("--es-password needs --es-user"), password.err());
 
     Run scheme = NightIT.cli("import", "--es-url", "localhost:9200", "--home", home, good.toString());
