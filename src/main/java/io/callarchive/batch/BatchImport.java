@@ -66,13 +66,40 @@ public final class BatchImport {
    * @param progress how progress is shown
    * @param progressOut where the terminal progress line goes (standard error)
    */
-  public record Settings(int chunkSize, Progress.Mode progress, PrintStream progressOut, Duration logEvery) {
+  public record Settings(
+      int chunkSize, Progress.Mode progress, PrintStream progressOut, Duration logEvery, Tails tails) {
     public Settings {
       if (chunkSize < 1) throw new IllegalArgumentException("--chunk-size must be at least 1, got " + chunkSize);
+      if (tails == null) tails = Tails.defaults();
+    }
+
+    public Settings(int chunkSize, Progress.Mode progress, PrintStream progressOut, Duration logEvery) {
+      this(chunkSize, progress, progressOut, logEvery, Tails.defaults());
     }
 
     public static Settings defaults() {
       return new Settings(2000, Progress.Mode.NONE, System.err, Duration.ofSeconds(10));
+    }
+  }
+
+  /**
+   * How the ends of files and oversized input are treated (issue: the import an operator can trust at night).
+   *
+   * @param quietPeriod a file unchanged for this long is finished (its incomplete last event is dead-lettered);
+   *     a younger one may still grow, and its incomplete last event waits for the next run
+   * @param maxEventBytes events larger than this are dead-lettered with their first bytes
+   * @param force import again content the history says is imported into this cluster
+   */
+  public record Tails(Duration quietPeriod, int maxEventBytes, boolean force) {
+    public Tails {
+      if (quietPeriod.isNegative()) throw new IllegalArgumentException("--quiet-period must not be negative");
+      if (maxEventBytes < 1024) {
+        throw new IllegalArgumentException("--max-event-size must be at least 1024 bytes, got " + maxEventBytes);
+      }
+    }
+
+    public static Tails defaults() {
+      return new Tails(Duration.ofMinutes(5), SizeBound.DEFAULT_MAX_EVENT_BYTES, false);
     }
   }
 
@@ -82,6 +109,8 @@ public final class BatchImport {
   private final Settings settings;
 
   private final Assembly assembly;
+  /** The cluster written to, whose history applies (null: the history of every cluster, as before targets). */
+  private ClusterTarget target;
 
   public BatchImport(JobDatabase db, Assembly assembly, Clock clock, Settings settings) {
     this.db = db;
@@ -117,7 +146,9 @@ public final class BatchImport {
     // keeps in flight stay busy.
     int perRequest = Math.max(1, (settings.chunkSize() + 1) / 2);
     try (Assembly assembly = Assembly.create(client, pipeline.withBulkOperations(perRequest), Clock.systemUTC())) {
-      return new BatchImport(db, assembly, Clock.systemUTC(), settings).importAll(inputs);
+      BatchImport batch = new BatchImport(db, assembly, Clock.systemUTC(), settings);
+      batch.target = ClusterTarget.of(client);
+      return batch.importAll(inputs);
     }
   }
 
@@ -193,34 +224,57 @@ public final class BatchImport {
       } finally {
         opened.stream().close();
       }
+      String targetId = target == null ? null : target.id();
       TreeSet<Long> lengths = new TreeSet<>();
-      for (ImportHistory.Entry e : history) if (e.complete()) lengths.add(e.length());
+      for (ImportHistory.Entry e : history) if (e.complete() && e.targets(targetId)) lengths.add(e.end());
       ContentScan.Result scan = ContentScan.scan(file, lengths);
+      // logrotate leaves empty files behind: nothing to read, nothing wrong
+      if (scan.length() == 0) return new Plan(file, options, format, scan, 0, Status.EMPTY, null, null);
       if (format == null) {
         log.warn("{}: format not recognised from its first bytes, not imported; name it with --format ({})", file, names());
         return new Plan(file, options, null, scan, 0, Status.UNRECOGNISED, null, null);
       }
-      long start = 0;
-      for (ImportHistory.Entry e : history) {
-        if (!e.complete()) continue;
-        if (e.length() == scan.length() && e.sha256().equals(scan.sha256())) {
-          return new Plan(file, options, format, scan, scan.length(), Status.ALREADY_IMPORTED, null, null);
-        }
-        if (e.length() < scan.length() && e.sha256().equals(scan.prefixSha256().get(e.length()))) {
-          start = Math.max(start, e.length());
+      HistoryMatch match = HistoryMatch.find(history, targetId, scan);
+      if (settings.tails().force() && !match.used().isEmpty()) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (ImportHistory.Entry e : history) if (e.targets(targetId) && e.sha256() != null) ids.add(e.instanceId());
+        // every import this one rests on, and the earlier parts of it (a grown file imported in several runs)
+        ids.retainAll(HistoryMatch.chain(history, targetId, scan));
+        int n = ImportHistory.forget(db.repository(), e -> ids.contains(e.instanceId()));
+        history.removeIf(e -> ids.contains(e.instanceId()));
+        log.info("{}: --force: {} earlier import(s) of this content forgotten; importing it again", file, n);
+        match = HistoryMatch.NONE;
+      }
+      if (target != null) {
+        for (ImportHistory.Entry e : match.used()) {
+          if (!target.holds(e)) {
+            String why = "the job history says this content was imported into this cluster (job " + e.instanceId()
+                + ", " + e.ended() + "), but the cluster no longer holds its documents (indices deleted?): run the"
+                + " import again with --force, or 'callarchive jobs forget " + e.instanceId() + "'";
+            log.warn("{}: {}", file, why);
+            return new Plan(file, options, format, scan, 0, Status.MISSING, why, null);
+          }
         }
       }
+      if (match.complete()) return new Plan(file, options, format, scan, scan.length(), Status.ALREADY_IMPORTED, null, null);
+      long start = match.start();
+      boolean finished = FileTails.finished(file, opened.gzip(), settings.tails().quietPeriod(), clock);
       JobParameters params = new JobParametersBuilder()
           .addString(ImportHistory.P_SHA256, scan.sha256(), true)
           .addLong(ImportHistory.P_LENGTH, scan.length(), true)
           .addLong(ImportHistory.P_START, start, true)
+          .addString(ImportHistory.P_TARGET, targetId == null ? "-" : targetId, true)
+          .addString(ImportHistory.P_FINISHED, String.valueOf(finished), true)
+          .addLong(ImportHistory.P_PRIME_FROM, match.primeFrom(), false)
+          .addString(ImportHistory.P_PRIME_STATE, match.occurrences(), false)
           .addString(ImportHistory.P_PATH, file.toAbsolutePath().toString(), false)
           .addString(ImportHistory.P_FORMAT, format.name(), false)
           .addString(ImportHistory.P_FALLBACK_TIME, fallbackTime(file, options).toString(), false)
           .toJobParameters();
       return new Plan(file, options, format, scan, start, start > 0 ? Status.APPENDED : Status.IMPORTED, null, params);
     } catch (IOException | RuntimeException e) {
-      return new Plan(file, options, null, null, 0, Status.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+      log.debug("{}: cannot be imported", file, e);
+      return new Plan(file, options, null, null, 0, Status.FAILED, io.callarchive.imports.Problems.describe(e), null);
     }
   }
 
@@ -238,8 +292,10 @@ public final class BatchImport {
             p.scan().length(), p.scan().length(), 0, 0, 0, Duration.ZERO, null);
       }
       if (last.isRunning()) {
-        // Nothing else imports into this job database now (see the class comment): a run still marked as
-        // running was killed. Spring Batch restarts only a failed execution, so mark it failed first.
+        FileResult busy = busy(p, last);
+        if (busy != null) return busy;
+        // Its process is gone: the run was killed. Spring Batch restarts only a failed execution, so mark it
+        // failed first.
         log.warn("{}: an earlier import was interrupted (killed?); resuming it", p.file());
         last = db.operator().recover(last);
       }
@@ -259,7 +315,15 @@ public final class BatchImport {
         error = "import " + ex.getStatus().name().toLowerCase() + ": " + failure(ex);
       }
     } catch (Exception e) {
-      error = e.getClass().getSimpleName() + ": " + e.getMessage();
+      // Two imports starting the same content at the same moment: the repository lets one create the run.
+      JobExecution now = db.repository().getLastJobExecution(ImportHistory.JOB_NAME, params);
+      FileResult busy = now != null && now.isRunning() ? busy(p, now) : null;
+      if (busy != null) {
+        fp.done();
+        return busy;
+      }
+      log.debug("{}: could not start the import", p.file(), e);
+      error = io.callarchive.imports.Problems.describe(e);
     }
     fp.done();
     if (counts.openedAt > 0) from = counts.openedAt;
@@ -276,20 +340,36 @@ public final class BatchImport {
         counts.events, counts.skipped, counts.malformed, took, error);
   }
 
+  /** The file's result when another live process is importing it now, else null. */
+  private FileResult busy(Plan p, JobExecution running) {
+    String owner = Owner.of(running);
+    if (Owner.isGone(running) || Owner.current().equals(owner)) return null;
+    String why = "another import (" + Owner.describe(owner) + ", since " + running.getStartTime()
+        + ") is importing this content now; not imported by this run, nothing lost: it will be done when that"
+        + " import finishes";
+    log.warn("{}: {}", p.file(), why);
+    return new FileResult(p.file(), p.format().name(), p.scan().sha256(), Status.BUSY, p.start(), p.scan().length(),
+        0, 0, 0, Duration.ZERO, why);
+  }
+
   private Job job(
       Plan p, JobParameters params, Pipeline pipeline, PieceProcessor.Collecting collecting, BulkIndexer indexer,
       FileCounts counts, SourceContext ctx, Progress.FileProgress fp) {
     Checkpoint checkpoint = new Checkpoint(indexer);
+    PieceReader.Tail tail = new PieceReader.Tail(
+        Boolean.parseBoolean(params.getString(ImportHistory.P_FINISHED, "true")),
+        params.getLong(ImportHistory.P_PRIME_FROM, -1L), params.getString(ImportHistory.P_PRIME_STATE, ""));
     PieceReader reader = new PieceReader(
-        p.file(), p.format(), p.start(), p.scan().length(), counts, fp, checkpoint, correlation(p.format(), ctx));
+        p.file(), p.format(), p.start(), p.scan().length(), counts, fp, checkpoint, tail, correlation(p.format(), ctx));
     Step step = new StepBuilder("file", db.repository())
         .<Parsed, List<IndexDoc>>chunk(settings.chunkSize())
         .transactionManager(db.transactionManager())
         .reader(reader)
-        .processor(new PieceProcessor(pipeline, collecting, p.format(), ctx, counts))
+        .processor(new PieceProcessor(pipeline, collecting, p.format(), ctx, counts, settings.tails().maxEventBytes()))
         .writer(new IndexWriter(indexer, reader, checkpoint))
         .build();
-    return new JobBuilder(ImportHistory.JOB_NAME, db.repository()).start(step).build();
+    return new JobBuilder(ImportHistory.JOB_NAME, db.repository()).listener(Owner.listener(db.repository()))
+        .start(step).build();
   }
 
   /** The reader's view of the assembly's correlation, for one file. */
@@ -320,9 +400,8 @@ public final class BatchImport {
   private static String failure(JobExecution ex) {
     List<Throwable> all = ex.getAllFailureExceptions();
     if (all.isEmpty()) return ex.getExitStatus().getExitDescription();
-    Throwable t = all.get(0);
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
+    log.debug("import failed", all.get(0));
+    return io.callarchive.imports.Problems.describe(all.get(0));
   }
 
   private Instant fallbackTime(Path file, ImportOptions options) throws IOException {

@@ -11,8 +11,11 @@ import io.callarchive.index.BulkIndexer;
  * step's thread only.
  */
 final class Checkpoint {
-  /** A position in the file and the counts read up to it (this run's share). */
-  record Mark(long position, long events, long skipped, long malformed) {}
+  /**
+   * A position in the file and the counts read up to it (this run's share), with the occurrence window there
+   * ({@link io.callarchive.source.Occurrences}: where it begins, -1 when empty, and its numbers above 0).
+   */
+  record Mark(long position, long events, long skipped, long malformed, long occurrencesFrom, String occurrences) {}
 
   private final BulkIndexer indexer;
   private Mark durable;

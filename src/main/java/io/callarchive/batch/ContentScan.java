@@ -52,6 +52,22 @@ public final class ContentScan {
     return new Result(pos, hex(md), prefixes);
   }
 
+  /** Hex SHA-256 of the first {@code n} bytes of the (decompressed) content. */
+  public static String prefixSha256(Path file, long n) throws IOException {
+    MessageDigest md = sha256();
+    byte[] buf = new byte[256 * 1024];
+    long left = n;
+    try (InputStream in = FileInputs.open(file).stream()) {
+      while (left > 0) {
+        int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (r < 0) throw new java.io.EOFException(file + " is shorter than " + n + " bytes");
+        md.update(buf, 0, r);
+        left -= r;
+      }
+    }
+    return hex(md);
+  }
+
   static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");

@@ -64,8 +64,39 @@ public final class JobDatabase implements AutoCloseable {
     Files.createDirectories(dir);
     // WRITE_DELAY=0: H2 otherwise writes committed transactions up to 500 ms later, and a killed import would
     // lose its last committed chunks' offsets (no event lost or doubled, but more read twice).
-    return open("jdbc:h2:file:" + dir.resolve("jobs").toAbsolutePath() + ";WRITE_DELAY=0", null, null);
+    Path ownerFile = dir.resolve("owner");
+    JobDatabase db;
+    try {
+      db = open("jdbc:h2:file:" + dir.resolve("jobs").toAbsolutePath() + ";WRITE_DELAY=0", null, null);
+    } catch (Exception e) {
+      if (!lockedByAnother(e)) throw e;
+      String owner = Files.isRegularFile(ownerFile) ? Files.readString(ownerFile).strip() : null;
+      throw new RepositoryBusyException("the job repository " + dir + " is in use by another callarchive import ("
+          + Owner.describe(owner) + "): wait for it to finish, or give imports that must run at the same time a"
+          + " shared --job-db (PostgreSQL)", e);
+    }
+    // Who holds the embedded database, for the message above; the file lock itself is H2's.
+    Files.writeString(ownerFile, Owner.current() + "\n");
+    db.ownerFile = ownerFile;
+    return db;
   }
+
+  /** H2 refuses a second process on an embedded file: DATABASE_ALREADY_OPEN_1 (error 90020, org.h2.api.ErrorCode). */
+  private static boolean lockedByAnother(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SQLException s && s.getErrorCode() == 90020) return true;
+    }
+    return false;
+  }
+
+  /** Another process holds the job repository. */
+  public static final class RepositoryBusyException extends IllegalStateException {
+    RepositoryBusyException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private Path ownerFile;
 
   /**
    * Opens the job repository at a JDBC URL. PostgreSQL URLs without a {@code user=} parameter connect as
@@ -133,6 +164,13 @@ public final class JobDatabase implements AutoCloseable {
   @Override
   public void close() {
     dataSource.destroy();
+    if (ownerFile != null) {
+      try {
+        Files.deleteIfExists(ownerFile);
+      } catch (java.io.IOException e) {
+        // only a hint for messages; a stale one names a process that is gone
+      }
+    }
   }
 
 }

@@ -21,9 +21,17 @@ final class PieceProcessor implements ItemProcessor<Parsed, List<IndexDoc>> {
   private final SourceContext ctx;
   private final Collecting sink;
   private final FileCounts counts;
+  private final int maxEventBytes;
 
   /** @param pipeline a pipeline whose sink is {@code sink}, shared by the steps of a run for its counters */
   PieceProcessor(Pipeline pipeline, Collecting sink, EventFormat format, SourceContext ctx, FileCounts counts) {
+    this(pipeline, sink, format, ctx, counts, SizeBound.DEFAULT_MAX_EVENT_BYTES);
+  }
+
+  /** @param maxEventBytes events larger than this are dead-lettered with their first bytes ({@link SizeBound}) */
+  PieceProcessor(
+      Pipeline pipeline, Collecting sink, EventFormat format, SourceContext ctx, FileCounts counts, int maxEventBytes) {
+    this.maxEventBytes = maxEventBytes;
     this.pipeline = pipeline;
     this.sink = sink;
     this.format = format;
@@ -33,13 +41,22 @@ final class PieceProcessor implements ItemProcessor<Parsed, List<IndexDoc>> {
 
   @Override
   public List<IndexDoc> process(Parsed piece) {
+    // Numbered before the size check, like the reader numbers the pieces it reads again on a restart.
+    int occurrence = piece instanceof Parsed.Event e ? counts.occurrences.next(e.raw(), e.provenance().offset()) : 0;
+    piece = SizeBound.apply(piece, maxEventBytes);
     switch (piece) {
       case Parsed.Event e -> counts.events++;
       case Parsed.Skipped s -> counts.skipped++;
       case Parsed.Malformed m -> counts.malformed++;
     }
-    pipeline.accept(piece, format, ctx);
+    pipeline.accept(piece, format, ctx.withOccurrence(occurrence));
     List<IndexDoc> docs = sink.drain();
+    for (IndexDoc d : docs) {
+      if (d.type() != io.callarchive.model.IndexType.EVENTS && d.type() != io.callarchive.model.IndexType.DEADLETTER) continue;
+      String at = io.callarchive.pipeline.DocIds.indexName(d.type(), d.timestamp()) + "/" + d.id();
+      if (counts.firstDoc == null) counts.firstDoc = at;
+      counts.lastDoc = at;
+    }
     return docs.isEmpty() ? null : docs;
   }
 

@@ -5,6 +5,7 @@ import io.callarchive.model.Provenance;
 import io.callarchive.parse.EventFormat;
 import io.callarchive.parse.EventReader;
 import io.callarchive.source.FileInputs;
+import io.callarchive.source.Occurrences;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,28 @@ final class PieceReader implements ItemStreamReader<Parsed> {
    * stand (a later part merges with them), so that a restart never re-reads more than this.
    */
   static final long MAX_REPLAY_LAG = 64L << 20;
+  /** Where the window of {@link Occurrences} begins at the committed offset, and its numbers above 0. */
+  static final String OCC_FROM = "callarchive.occurrences.from";
+  static final String OCC_STATE = "callarchive.occurrences";
+  /** The end of what a completed run covered when it left an incomplete last event, and its prefix SHA-256. */
+  static final String END = "callarchive.end";
+  static final String END_SHA256 = "callarchive.end.sha256";
+  /** How many bytes after the last piece are shown to {@link EventFormat#completeAtEnd}. */
+  private static final int AFTER = 4096;
+
+  /**
+   * How the run treats the end of the file and what it knows of the bytes before its start.
+   *
+   * @param finished the file can no longer grow (compressed, rotated, or unchanged for the quiet period): an
+   *     incomplete last piece is read (and dead-lettered) instead of left for the next run
+   * @param primeFrom where the occurrence window of the range's start begins (-1: nothing before the start)
+   * @param occurrences the occurrence numbers saved with that window ({@link Occurrences#snapshot()})
+   */
+  record Tail(boolean finished, long primeFrom, String occurrences) {
+    static Tail finishedFile() {
+      return new Tail(true, -1, "");
+    }
+  }
 
   private final Path file;
   private final EventFormat format;
@@ -44,19 +67,49 @@ final class PieceReader implements ItemStreamReader<Parsed> {
   private final FileCounts counts;
   private final Progress.FileProgress progress;
   private final Checkpoint checkpoint;
+  private final Tail tail;
   private final Correlation correlation;
 
   private EventReader reader;
-  /** Pieces before it were indexed by an earlier run: they are only replayed to the correlator. */
-  private long resumeAt;
+  private FileInputs.Damage damage;
+  /** The decompressed stream under the range bound, to look past the range's end for damage. */
+  private InputStream unbounded;
+  /** Pieces from here to the committed offset were indexed by an earlier run: they are only replayed. */
+  private long replayFrom;
   private boolean exhausted;
   private long base;
   private long discardBefore;
+  private long primeFrom;
+  private String occurrencesSaved;
+  private boolean primed;
   private long position;
+  private Parsed ahead;
+  private boolean aheadRead;
+  /** The start of an incomplete last piece left for the next run, or -1. */
+  private long heldAt = -1;
+  private String heldSha256;
+
+  PieceReader(
+      Path file, EventFormat format, long start, long end, FileCounts counts, Progress.FileProgress progress,
+      Checkpoint checkpoint) {
+    this(file, format, start, end, counts, progress, checkpoint, Tail.finishedFile(), Correlation.NONE);
+  }
 
   PieceReader(
       Path file, EventFormat format, long start, long end, FileCounts counts, Progress.FileProgress progress,
       Checkpoint checkpoint, Correlation correlation) {
+    this(file, format, start, end, counts, progress, checkpoint, Tail.finishedFile(), correlation);
+  }
+
+  PieceReader(
+      Path file, EventFormat format, long start, long end, FileCounts counts, Progress.FileProgress progress,
+      Checkpoint checkpoint, Tail tail) {
+    this(file, format, start, end, counts, progress, checkpoint, tail, Correlation.NONE);
+  }
+
+  PieceReader(
+      Path file, EventFormat format, long start, long end, FileCounts counts, Progress.FileProgress progress,
+      Checkpoint checkpoint, Tail tail, Correlation correlation) {
     this.checkpoint = checkpoint;
     this.correlation = correlation;
     this.file = file;
@@ -65,32 +118,43 @@ final class PieceReader implements ItemStreamReader<Parsed> {
     this.end = end;
     this.counts = counts;
     this.progress = progress;
+    this.tail = tail;
   }
 
   @Override
   public void open(ExecutionContext ctx) throws ItemStreamException {
-    position = ctx.containsKey(OFFSET) ? ctx.getLong(OFFSET) : start;
-    resumeAt = position;
-    long from = Math.min(position, ctx.containsKey(REPLAY) ? ctx.getLong(REPLAY) : position);
+    boolean resumed = ctx.containsKey(OFFSET);
+    position = resumed ? ctx.getLong(OFFSET) : start;
+    replayFrom = Math.min(position, ctx.containsKey(REPLAY) ? ctx.getLong(REPLAY) : position);
+    primeFrom = resumed ? ctx.getLong(OCC_FROM, -1L) : tail.primeFrom();
+    occurrencesSaved = resumed ? ctx.getString(OCC_STATE, "") : tail.occurrences();
+    primed = false;
     counts.restore(ctx);
     counts.openedAt = position;
     exhausted = false;
-    checkpoint.start(mark());
-    if (ctx.containsKey(OFFSET)) {
+    ahead = null;
+    aheadRead = false;
+    heldAt = -1;
+    // Durable at the start: the window this run primes from, until a chunk of its own is durable.
+    checkpoint.start(new Checkpoint.Mark(
+        position, counts.events, counts.skipped, counts.malformed, primeFrom >= 0 ? primeFrom : -1, occurrencesSaved));
+    if (resumed) {
       log.info("{}: resuming at byte {} of {} (the last committed chunk), re-reading from byte {} for the calls"
-          + " open there", file, position, end, from);
+          + " open there", file, position, end, replayFrom);
     }
     try {
       FileInputs.Opened opened = FileInputs.open(file);
       InputStream in = opened.stream();
+      damage = opened.damage();
+      unbounded = in;
+      long from = Math.min(replayFrom, primeFrom >= 0 && primeFrom < position ? primeFrom : position);
       if (startsWithArray(opened.head(), opened.headLength())) {
         base = 0;
-        discardBefore = from;
       } else {
         in.skipNBytes(from);
         base = from;
-        discardBefore = 0;
       }
+      discardBefore = position;
       reader = format.open(new Bounded(in, end - base), file.toString());
     } catch (IOException e) {
       throw new ItemStreamException("cannot open " + file + " at offset " + position + ": " + e.getMessage(), e);
@@ -101,8 +165,9 @@ final class PieceReader implements ItemStreamReader<Parsed> {
   @Override
   public Parsed read() throws IOException {
     while (true) {
-      Parsed p = reader.next();
+      Parsed p = pull();
       if (p == null) {
+        finishPriming();
         // The end: what is still in flight must be durable before the step may complete. When the last chunk has
         // pieces, its writer ends the file (see IndexWriter); when it has none, nobody else will.
         exhausted = true;
@@ -110,17 +175,101 @@ final class PieceReader implements ItemStreamReader<Parsed> {
         checkpoint.drain();
         return null;
       }
-      if (base != 0) p = shifted(p, base);
-      long pieceEnd = p.provenance().offset() + p.provenance().length();
-      if (p.provenance().offset() < discardBefore) continue;
-      if (p.provenance().offset() < resumeAt) {
-        correlation.replay(p);
+      if (p.provenance().offset() < discardBefore) {
+        // Before the restart point: read again only to number identical pieces as a whole read would.
+        if (p instanceof Parsed.Event && primeFrom >= 0 && p.provenance().offset() >= primeFrom) {
+          counts.occurrences.prime(p.raw(), p.provenance().offset());
+        }
+        // and, from the replay point on, to rebuild the calls that were open at the commit
+        if (p.provenance().offset() >= replayFrom) correlation.replay(p);
         continue;
       }
+      finishPriming();
+      if (peek() == null) {
+        p = last(p);
+        if (p == null) continue;
+      }
+      long pieceEnd = p.provenance().offset() + p.provenance().length();
       position = Math.max(position, pieceEnd);
       progress.at(position);
       sinceWrite++;
       return p;
+    }
+  }
+
+  private void finishPriming() {
+    if (primed) return;
+    primed = true;
+    counts.occurrences.restore(occurrencesSaved);
+  }
+
+  /** The next piece, offsets made absolute; null at the end (then the damage of a compressed file, if any). */
+  private Parsed pull() throws IOException {
+    if (aheadRead) {
+      aheadRead = false;
+      Parsed p = ahead;
+      ahead = null;
+      return p;
+    }
+    Parsed p = reader.next();
+    return p != null && base != 0 ? shifted(p, base) : p;
+  }
+
+  private Parsed peek() throws IOException {
+    if (!aheadRead) {
+      Parsed p = reader.next();
+      ahead = p != null && base != 0 ? shifted(p, base) : p;
+      aheadRead = true;
+    }
+    return ahead;
+  }
+
+  /**
+   * The last piece of the input. In a file that may still grow, an incomplete one is left for the next run
+   * (null here). In a compressed file cut short, the damage and an incomplete last piece are one dead letter.
+   */
+  private Parsed last(Parsed p) throws IOException {
+    long pieceEnd = p.provenance().offset() + p.provenance().length();
+    // The range ends where the fingerprint found the damage: one more read shows it to this stream too.
+    if (damage != null && !damage.found() && unbounded.read() >= 0) damage = null;
+    boolean damaged = damage != null && damage.found();
+    if (!tail.finished() && !damaged && !format.completeAtEnd(p, after(pieceEnd))) {
+      heldAt = p.provenance().offset();
+      heldSha256 = ContentScan.prefixSha256(file, heldAt);
+      log.info("{}: the last piece (byte {}, {} bytes so far) is still being written; left for the next run",
+          file, heldAt, end - heldAt);
+      return null;
+    }
+    if (!damaged) return p;
+    if (!format.completeAtEnd(p, new byte[0])) {
+      return new Parsed.Malformed(
+          damage.reason() + "; the piece it cut: " + reason(p), p.raw(), p.provenance());
+    }
+    // The piece is whole: the damage itself is the next piece, with no bytes of its own.
+    ahead = new Parsed.Malformed(damage.reason(), new byte[0], new Provenance(file.toString(), damage.at(), 0));
+    aheadRead = true;
+    damage = null;
+    return p;
+  }
+
+  private static String reason(Parsed p) {
+    return switch (p) {
+      case Parsed.Malformed m -> m.reason();
+      case Parsed.Skipped s -> "not an event (" + s.reason() + ")";
+      case Parsed.Event e -> "an event without its end";
+    };
+  }
+
+  /** Up to {@link #AFTER} bytes after {@code from}, up to the end of the range (uncompressed files only). */
+  private byte[] after(long from) throws IOException {
+    long n = Math.min(AFTER, end - from);
+    if (n <= 0) return new byte[0];
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) n);
+      while (b.hasRemaining() && ch.read(b, from + b.position()) > 0) {
+        // read until full or end of file
+      }
+      return java.util.Arrays.copyOf(b.array(), b.position());
     }
   }
 
@@ -129,13 +278,19 @@ final class PieceReader implements ItemStreamReader<Parsed> {
     // The offset committed is the last one known durable, which may trail the reading by a chunk.
     Checkpoint.Mark durable = checkpoint.durable();
     ctx.putLong(OFFSET, durable.position());
-    String origin = file.toString();
-    long replayFrom = correlation.replayFrom(origin, durable.position());
-    if (durable.position() - replayFrom > MAX_REPLAY_LAG) {
-      correlation.release(origin, durable.position() - MAX_REPLAY_LAG);
-      replayFrom = correlation.replayFrom(origin, durable.position());
+    ctx.putLong(OCC_FROM, durable.occurrencesFrom());
+    ctx.putString(OCC_STATE, durable.occurrences());
+    if (exhausted && heldAt >= 0 && durable.position() <= heldAt) {
+      ctx.putLong(END, heldAt);
+      ctx.putString(END_SHA256, heldSha256);
     }
-    ctx.putLong(REPLAY, replayFrom);
+    String origin = file.toString();
+    long replay = correlation.replayFrom(origin, durable.position());
+    if (durable.position() - replay > MAX_REPLAY_LAG) {
+      correlation.release(origin, durable.position() - MAX_REPLAY_LAG);
+      replay = correlation.replayFrom(origin, durable.position());
+    }
+    ctx.putLong(REPLAY, replay);
     counts.save(ctx, durable);
   }
 
@@ -190,9 +345,11 @@ final class PieceReader implements ItemStreamReader<Parsed> {
     sinceWrite = 0;
   }
 
-  /** Where the reading is now, with the counts up to here. */
+  /** Where the reading is now, with the counts and occurrence numbers up to here. */
   Checkpoint.Mark mark() {
-    return new Checkpoint.Mark(position, counts.events, counts.skipped, counts.malformed);
+    return new Checkpoint.Mark(
+        position, counts.events, counts.skipped, counts.malformed, counts.occurrences.windowFrom(),
+        counts.occurrences.snapshot());
   }
 
   /** True once the input is read to its end (or to the end of the range this run imports). */

@@ -39,10 +39,35 @@ public final class ConnectionOptions {
   @Mixin LocalNodeOptions local = new LocalNodeOptions();
 
   /**
+   * Refuses, before anything runs, options that cannot work together: a password without a user (it would be
+   * ignored and the cluster would answer 401 later), a URL without a scheme ({@code localhost:9200}).
+   */
+  void check(picocli.CommandLine.Model.CommandSpec spec) {
+    String problem = problem();
+    if (problem != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), problem);
+  }
+
+  private String problem() {
+    if (password != null && user == null) return "--es-password needs --es-user (or use --es-api-key)";
+    String all = urls != null && !urls.isEmpty() ? String.join(",", urls) : LocalNodeOptions.env("CALLARCHIVE_ES_URL");
+    if (all == null) return null;
+    for (String u : all.split(",")) {
+      u = u.strip();
+      if (!u.isEmpty() && !u.matches("(?i)https?://[^/\\s]+.*")) {
+        return "--es-url must start with http:// or https://, e.g. http://" + u.replaceFirst("^[a-zA-Z]*:?/*", "")
+            + ", got '" + u + "'";
+      }
+    }
+    return null;
+  }
+
+  /**
    * The connection to use, starting the local node when no URL was given. A given cluster is asked once who it
    * is, so that a wrong URL, CA or credential ends the command at once with one sentence.
    */
   public EsConnection connect() throws Exception {
+    String problem = problem();
+    if (problem != null) throw new IllegalArgumentException(problem);
     String u = urls != null && !urls.isEmpty() ? String.join(",", urls) : LocalNodeOptions.env("CALLARCHIVE_ES_URL");
     String key = apiKey != null ? apiKey : LocalNodeOptions.env("CALLARCHIVE_ES_API_KEY");
     String usr = user != null ? user : LocalNodeOptions.env("CALLARCHIVE_ES_USER");

@@ -48,7 +48,7 @@ final class EsCommand implements Runnable {
   @Command(name = "stop", mixinStandardHelpOptions = true,
       description = "Stop the local node cleanly and wait until its process is gone.")
   static final class Stop implements Callable<Integer> {
-    @Mixin LocalNodeOptions local = new LocalNodeOptions();
+    @Mixin NodeAddressOptions local = new NodeAddressOptions();
     @Spec CommandSpec spec;
 
     @Override
@@ -63,7 +63,7 @@ final class EsCommand implements Runnable {
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Say whether the local node runs, on which port, and the cluster health. Exit 0 when running, 3 when not.")
   static final class Status implements Callable<Integer> {
-    @Mixin LocalNodeOptions local = new LocalNodeOptions();
+    @Mixin NodeAddressOptions local = new NodeAddressOptions();
     @Spec CommandSpec spec;
 
     @Override
@@ -71,16 +71,21 @@ final class EsCommand implements Runnable {
       LocalNode node = new LocalNode(local.settings());
       LocalNode.Status s = node.status();
       var out = spec.commandLine().getOut();
-      if (s.running()) {
+      if (s.running() && s.probe().answering()) {
         out.printf("running: %s (pid %d, Elasticsearch %s, health %s, home %s)%n",
             node.settings().url(), s.pid(), s.probe().version(), s.health(), node.settings().home());
         return Main.OK;
+      }
+      if (s.running()) {
+        out.printf("not answering: the node's process %d is alive but nothing answers on %s (starting up, or"
+            + " another port? see %s)%n", s.pid(), node.settings().url(), node.settings().logsDir());
+        return 3;
       }
       if (s.probe().answering()) {
         out.printf("not running; but another Elasticsearch (cluster '%s', %s) answers on %s%n",
             s.probe().clusterName(), s.probe().version(), node.settings().url());
       } else {
-        out.printf("not running (home %s, port %d)%n", node.settings().home(), node.settings().port());
+        out.printf("stopped (home %s, port %d)%n", node.settings().home(), node.settings().port());
       }
       return 3;
     }

@@ -49,8 +49,9 @@ import picocli.CommandLine.Model.CommandSpec;
           + " imports only what was added; an import that was killed or lost Elasticsearch resumes from its last"
           + " committed chunk when run again. Deterministic document ids remain the last line of defence.",
       "",
-      "Exit codes: 0 done; 1 something was dead-lettered or a file was not recognised, and --strict was given;"
-          + " 2 a file could not be imported to its end (run again to resume).",
+      "Exit codes: 0 done; 1 something was dead-lettered or a file was not recognised, and --strict was given,"
+          + " or the job history says a file is imported but the cluster lacks its documents (see --force);"
+          + " 2 a file could not be imported to its end, or a path could not be read (run again to resume).",
       ""
     })
 final class ImportCommand implements Callable<Integer> {
@@ -113,6 +114,25 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Exit with code 1 when anything was dead-lettered or a file was not recognised.")
   boolean strict;
 
+  @Option(
+      names = "--force",
+      description = "Import again files the job history says are already imported into this cluster (their earlier imports are forgotten first); documents already there are counted, not doubled.")
+  boolean force;
+
+  @Option(
+      names = "--quiet-period",
+      paramLabel = "DURATION",
+      defaultValue = "5m",
+      description = "A file unchanged for this long is finished: its incomplete last event is dead-lettered. A younger one may still be written to: its incomplete last event waits for the next run. Compressed and rotated (.1, -20261201) files are always finished. E.g. 30s, 5m, 0. Default: ${DEFAULT-VALUE}.")
+  String quietPeriod;
+
+  @Option(
+      names = "--max-event-size",
+      paramLabel = "BYTES",
+      defaultValue = "1MiB",
+      description = "Largest event indexed; a larger one is dead-lettered with its offset, length and first BYTES bytes, and the file goes on. E.g. 512KiB, 4MiB. Default: ${DEFAULT-VALUE}.")
+  String maxEventSize;
+
   @Option(names = "--templates", paramLabel = "DIR", hidden = true)
   Path templates;
 
@@ -123,6 +143,15 @@ final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Checked before anything runs: a typo must not start a night's import.
+    if (format != null && io.callarchive.parse.Formats.standard().byName(format).isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format must be one of "
+          + String.join(", ", io.callarchive.parse.Formats.standard().all().stream().map(f -> f.name()).toList())
+          + ", got '" + format + "'");
+    }
+    BatchImport.Tails tails =
+        new BatchImport.Tails(Sizes.duration("--quiet-period", quietPeriod), Sizes.bytes("--max-event-size", maxEventSize), force);
+    connection.check(spec);
     ImportOptions options = new ImportOptions(format, sourceName, labels, timeFrom);
     List<Path> files = new ArrayList<>(paths);
     for (Path d : dirs) files.addAll(matching(d, pattern));
@@ -137,7 +166,7 @@ final class ImportCommand implements Callable<Integer> {
       return dirs.isEmpty() && config == null ? Main.FAILURE : Main.OK;
     }
     BatchImport.Settings settings =
-        new BatchImport.Settings(chunkSize, progressMode(progress), System.err, Duration.ofSeconds(10));
+        new BatchImport.Settings(chunkSize, progressMode(progress), System.err, Duration.ofSeconds(10), tails);
     Path rulesFile = noAlerts ? null : alerts.configured(connection.local.settings().home());
     io.callarchive.alert.AlertConfig rules = rulesFile == null ? null : alerts.load(connection.local.settings().home());
     EsConnection conn = connection.connect();
@@ -155,7 +184,13 @@ final class ImportCommand implements Callable<Integer> {
     } else {
       summary.print(spec.commandLine().getOut());
     }
+    for (ImportSummary.FileResult f : summary.files()) {
+      if (f.status() == ImportSummary.Status.MISSING || f.status() == ImportSummary.Status.BUSY) {
+        spec.commandLine().getErr().println("callarchive import: " + f.file() + ": " + f.error());
+      }
+    }
     if (summary.failedFiles() > 0) return Main.FAILURE;
+    if (summary.missingFiles() > 0) return Main.DEAD_LETTERS;
     if (strict && summary.deadLettered() + summary.malformed() + summary.unrecognisedFiles() > 0) return Main.DEAD_LETTERS;
     return Main.OK;
   }
@@ -172,14 +207,12 @@ final class ImportCommand implements Callable<Integer> {
 
   /** Regular files under {@code dir} whose name matches the glob, oldest first (rotated logs before the live one). */
   static List<Path> matching(Path dir, String glob) throws IOException {
-    if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "not a directory");
     PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(f -> m.matches(f.getFileName()))
-          .sorted(Comparator.comparing(ImportCommand::mtime).thenComparing(Comparator.naturalOrder()))
-          .toList();
-    }
+    // A folder that is missing or cannot be read is reported as one failed input; the other sources go on.
+    List<Path> found = io.callarchive.source.FileInputs.expand(List.of(dir), f -> f.equals(dir) || m.matches(f.getFileName()));
+    return found.stream()
+        .sorted(Comparator.comparing(ImportCommand::mtime).thenComparing(Comparator.naturalOrder()))
+        .toList();
   }
 
   private static FileTime mtime(Path f) {

@@ -20,7 +20,7 @@ public final class LocalNodeOptions {
   @Option(
       names = "--es-port",
       paramLabel = "PORT",
-      description = "HTTP port of the local node on 127.0.0.1 (env CALLARCHIVE_ES_PORT; default 9200).")
+      description = "HTTP port of the local node on 127.0.0.1 (env CALLARCHIVE_ES_PORT; default: the port the home's node was last started on, else 9200).")
   Integer port;
 
   @Option(
@@ -40,7 +40,9 @@ public final class LocalNodeOptions {
     Path h = home;
     if (h == null && env("CALLARCHIVE_HOME") != null) h = Path.of(env("CALLARCHIVE_HOME"));
     if (h == null) h = Path.of(System.getProperty("user.home"), ".callarchive");
-    int p = port != null ? port : env("CALLARCHIVE_ES_PORT") != null ? Integer.parseInt(env("CALLARCHIVE_ES_PORT")) : LocalNodeSettings.DEFAULT_PORT;
+    int p = port != null ? port
+        : env("CALLARCHIVE_ES_PORT") != null ? Integer.parseInt(env("CALLARCHIVE_ES_PORT"))
+        : LocalNodeSettings.rememberedPort(h.toAbsolutePath()).orElse(LocalNodeSettings.DEFAULT_PORT);
     return new LocalNodeSettings(
         h.toAbsolutePath(), distribution(), p, heapMb, Path.of(System.getProperty("java.home")),
         LocalNodeSettings.DEFAULT_USER, Duration.ofMinutes(3));

@@ -55,29 +55,58 @@ public final class Main implements Runnable {
 
   /** Runs a command with its output and errors going to the given writers (the terminal's when null). */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
-    if (out != null) cl.setOut(out);
-    if (err != null) cl.setErr(err);
-    cl.setExecutionExceptionHandler(
-        (ex, cmd, parseResult) -> {
-          cmd.getErr().println("callarchive: " + message(ex));
-          if (System.getenv("CALLARCHIVE_DEBUG") != null) ex.printStackTrace(cmd.getErr());
-          return FAILURE;
-        });
-    cl.setExitCodeExceptionMapper(ex -> FAILURE);
-    int rc = cl.execute(args);
-    cl.getOut().flush();
-    cl.getErr().flush();
-    // picocli returns 2 for usage errors, which is our failure code too.
-    return rc;
+    RunLog runLog = RunLog.open(args);
+    try {
+      CommandLine cl = new CommandLine(new Main());
+      if (out != null) cl.setOut(out);
+      if (err != null) cl.setErr(err);
+      cl.setExecutionExceptionHandler(
+          (ex, cmd, parseResult) -> {
+            // One sentence on the terminal; the trace goes to the log file (HOME/logs/callarchive.log).
+            String m = io.callarchive.imports.Problems.describe(ex);
+            org.slf4j.LoggerFactory.getLogger(RunLog.TRACE).error("callarchive {}: {}", redacted(args), m, ex);
+            cmd.getErr().println("callarchive " + cmd.getCommandName() + ": " + m
+                + (runLog != null ? " (details: " + runLog.file() + ")" : ""));
+            cmd.getErr().flush();
+            return FAILURE;
+          });
+      cl.setExitCodeExceptionMapper(ex -> FAILURE);
+      // A wrong option is one sentence and where to look, not the whole usage text.
+      cl.setParameterExceptionHandler((ex, a) -> {
+        CommandLine c = ex.getCommandLine();
+        c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + " (see '"
+            + c.getCommandSpec().qualifiedName() + " --help')");
+        c.getErr().flush();
+        return FAILURE;
+      });
+      // picocli returns 2 for usage errors, which is our failure code too.
+      int rc = cl.execute(args);
+      cl.getOut().flush();
+      cl.getErr().flush();
+      return rc;
+    } finally {
+      if (runLog != null) runLog.close();
+    }
   }
 
-  private static String message(Throwable ex) {
-    String m = ex.getMessage();
-    if (m == null || m.isBlank()) m = ex.getClass().getSimpleName();
-    Throwable c = ex.getCause();
-    if (c != null && c.getMessage() != null && !m.contains(c.getMessage())) m += " (" + c.getMessage() + ")";
-    return m;
+  /** The arguments for the log, without the values of password and key options. */
+  static String redacted(String[] args) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      boolean secret = a.startsWith("--es-password") || a.startsWith("--es-api-key") || a.startsWith("--job-db-password");
+      if (!sb.isEmpty()) sb.append(' ');
+      if (secret && a.contains("=")) {
+        sb.append(a, 0, a.indexOf('=') + 1).append("***");
+      } else {
+        sb.append(a);
+        if (secret && i + 1 < args.length) {
+          sb.append(" ***");
+          i++;
+        }
+      }
+    }
+    return sb.toString();
   }
 
   @Override

@@ -48,8 +48,17 @@ public record ImportSummary(
     RESUMED("resumed"),
     /** The same content was already imported completely: nothing read. */
     ALREADY_IMPORTED("already imported"),
+    /** Nothing in it (logrotate leaves empty files): not an error, also with {@code --strict}. */
+    EMPTY("empty"),
     /** Its format was not recognised from its first bytes: listed, not imported, not a failure. */
     UNRECOGNISED("not recognised"),
+    /**
+     * The job history says the content is imported into this cluster, but the cluster lacks its documents:
+     * nothing read; {@code --force} or {@code jobs forget} imports it again.
+     */
+    MISSING("not in cluster"),
+    /** Another live import is importing the same content now: nothing read, nothing lost. */
+    BUSY("being imported"),
     /** Could not be read to its end; see the error. */
     FAILED("failed");
 
@@ -79,6 +88,11 @@ public record ImportSummary(
     return files.stream().filter(f -> f.status() == Status.FAILED).count();
   }
 
+  /** Files the history says are imported but the cluster lacks. */
+  public long missingFiles() {
+    return files.stream().filter(f -> f.status() == Status.MISSING).count();
+  }
+
   public long unrecognisedFiles() {
     return files.stream().filter(f -> f.status() == Status.UNRECOGNISED).count();
   }
@@ -90,23 +104,30 @@ public record ImportSummary(
 
   public void print(PrintWriter out) {
     out.println();
-    out.printf("%-50s %-8s %-16s %10s %8s %9s%n", "file", "format", "status", "events", "skipped", "malformed");
+    out.printf("%-50s %-10s %-16s %10s %8s %9s%n", "file", "format", "status", "events", "skipped", "malformed");
     for (FileResult f : files) {
       out.printf(
-          Locale.ROOT, "%-50s %-8s %-16s %10d %8d %9d%s%n",
+          Locale.ROOT, "%-50s %-10s %-16s %10d %8d %9d%s%n",
           abbreviate(f.file().toString(), 50), f.format() == null ? "-" : f.format(), f.status().label(),
-          f.events(), f.skipped(), f.malformed(), f.error() == null ? "" : "  ERROR: " + f.error());
+          f.events(), f.skipped(), f.malformed(),
+          f.error() == null ? "" : (f.status() == Status.FAILED ? "  ERROR: " : "  ") + f.error());
     }
     out.println();
-    out.printf(Locale.ROOT, "events read       %,12d%n", eventsRead);
-    out.printf(Locale.ROOT, "indexed           %,12d   (", indexed);
-    boolean first = true;
+    // One count per status, so that the numbers add up to the rows above.
+    Map<Status, Long> byStatus = new java.util.EnumMap<>(Status.class);
+    for (FileResult f : files) byStatus.merge(f.status(), 1L, Long::sum);
+    StringBuilder st = new StringBuilder();
+    byStatus.forEach((k, v) -> st.append(st.isEmpty() ? "" : ", ").append(v).append(' ').append(k.label()));
+    out.printf(Locale.ROOT, "files             %,12d   (%s)%n", files.size(), st.isEmpty() ? "none" : st);
+    out.printf(Locale.ROOT, "events read       %,12d   (from the files: events only, not skipped or malformed pieces)%n", eventsRead);
+    StringBuilder types = new StringBuilder();
     for (Map.Entry<IndexType, Long> e : indexedByType.entrySet()) {
       if (e.getValue() == 0) continue;
-      out.printf(Locale.ROOT, "%s%s %,d", first ? "" : ", ", e.getKey().typeName(), e.getValue());
-      first = false;
+      types.append(types.isEmpty() ? "" : ", ").append(e.getKey().typeName()).append(' ')
+          .append(String.format(Locale.ROOT, "%,d", e.getValue()));
     }
-    out.println(")");
+    out.printf(Locale.ROOT, "documents written %,12d   %s%n", indexed,
+        types.isEmpty() ? "(nothing new)" : "(" + types + "; an event can give several documents)");
     if (summariesWritten.values().stream().anyMatch(v -> v > 0)) {
       StringBuilder sb = new StringBuilder();
       summariesWritten.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(k.typeName()).append(' ')
@@ -114,7 +135,7 @@ public record ImportSummary(
       out.printf(Locale.ROOT, "summaries written %12s   (%s: calls and queue stays, new or merged)%n",
           String.format(Locale.ROOT, "%,d", summariesWritten.values().stream().mapToLong(Long::longValue).sum()), sb);
     }
-    out.printf(Locale.ROOT, "already present   %,12d%n", alreadyPresent);
+    out.printf(Locale.ROOT, "already present   %,12d   (documents an earlier import had written)%n", alreadyPresent);
     out.printf(Locale.ROOT, "dead-lettered     %,12d   (%,d malformed input, %,d refused by the index)%n",
         deadLettered + malformed, malformed, deadLettered);
     out.printf(Locale.ROOT, "skipped           %,12d   (banners, responses, non-event messages)%n", skipped);
@@ -130,6 +151,9 @@ public record ImportSummary(
     out.printf(Locale.ROOT, "elapsed           %12.1f s   (%,.0f events/s)%n", elapsed.toMillis() / 1000.0, eventsPerSecond());
     if (unrecognisedFiles() > 0) {
       out.printf("not recognised    %12d   files (not event captures? name the format with --format)%n", unrecognisedFiles());
+    }
+    if (missingFiles() > 0) {
+      out.printf("not in cluster    %12d   files the history says are imported (see --force, 'jobs forget')%n", missingFiles());
     }
     if (failedFiles() > 0) out.printf("files that failed %12d%n", failedFiles());
     out.flush();
@@ -157,6 +181,8 @@ public record ImportSummary(
     m.put("skipped", skipped);
     m.put("malformed", malformed);
     m.put("indexed", indexed);
+    m.put("documents_written", indexed);
+    m.put("missing_files", missingFiles());
     Map<String, Long> byType = new LinkedHashMap<>();
     indexedByType.forEach((k, v) -> byType.put(k.typeName(), v));
     m.put("indexed_by_type", byType);

@@ -43,6 +43,7 @@ public final class BulkIndexer implements DocSink {
   private static final Logger log = LoggerFactory.getLogger(BulkIndexer.class);
 
   private final BulkIngester<Op> ingester;
+  private final ElasticsearchClient client;
   private final ScheduledExecutorService retryScheduler;
   private final Duration retryBudget;
   private final AtomicLong outstanding = new AtomicLong();
@@ -69,6 +70,7 @@ public final class BulkIndexer implements DocSink {
       presentByType[i] = new LongAdder();
     }
     this.retryBudget = retryBudget;
+    this.client = client;
     this.retryScheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -176,7 +178,12 @@ public final class BulkIndexer implements DocSink {
   }
 
   private void submit(Op op) {
-    BulkOperation bulkOp = switch (op.kind()) {
+    ingester.add(operation(op), op);
+  }
+
+  /** The bulk operation of a write; the document goes as JSON bytes (see body). */
+  private static BulkOperation operation(Op op) {
+    return switch (op.kind()) {
       case CREATE -> BulkOperation.of(o -> o.create(c -> c.index(op.index()).id(op.id()).document(body(op.doc()))));
       case REPLACE -> BulkOperation.of(o -> o.index(c -> {
         c.index(op.index()).id(op.id()).document(body(op.doc()));
@@ -189,7 +196,6 @@ public final class BulkIndexer implements DocSink {
         return d;
       }));
     };
-    ingester.add(bulkOp, op);
   }
 
   /**
@@ -344,6 +350,65 @@ public final class BulkIndexer implements DocSink {
 
     @Override
     public void afterBulk(long executionId, BulkRequest request, List<Op> contexts, BulkResponse response) {
+      handle(contexts, response);
+    }
+
+    @Override
+    public void afterBulk(long executionId, BulkRequest request, List<Op> contexts, Throwable failure) {
+      if (tooLarge(failure)) {
+        // Sent again as it is, the request would be refused for ever: split it (see splitTooLarge).
+        retryScheduler.execute(() -> splitTooLarge(contexts));
+        return;
+      }
+      String why = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+      for (Op doc : contexts) retryLater(doc, why);
+    }
+  }
+
+  /** True when the cluster (or a proxy before it) refused the request for its size: HTTP 413. */
+  static boolean tooLarge(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof co.elastic.clients.transport.TransportException te && te.statusCode() == 413) return true;
+      if (t instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException ee && ee.status() == 413) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A request refused as too large (413: {@code http.max_content_length}, or a proxy's body limit) is sent again
+   * in halves, each on its own, until the halves pass; a single document still refused goes to the dead-letter
+   * index (its dead letter carries the input's bytes, which the import bounds). Runs on the retry thread; other
+   * failures of a half take the usual paths.
+   */
+  private void splitTooLarge(List<Op> ops) {
+    if (ops.size() == 1) {
+      log.warn("The cluster refused a document of {} as too large (413); dead-lettering it", ops.get(0).doc().provenance());
+      deadLetter(ops.get(0), ErrorCause.of(e -> e.type("request_entity_too_large")
+          .reason("the cluster refused the document as too large (HTTP 413)")));
+      return;
+    }
+    int half = ops.size() / 2;
+    for (List<Op> part : List.of(ops.subList(0, half), ops.subList(half, ops.size()))) {
+      List<BulkOperation> body = new java.util.ArrayList<>(part.size());
+      for (Op op : part) body.add(operation(op));
+      try {
+        handle(part, client.bulk(b -> b.operations(body)));
+      } catch (Exception e) {
+        if (tooLarge(e)) {
+          splitTooLarge(part);
+        } else {
+          String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+          for (Op op : part) retryLater(op, why);
+        }
+      }
+    }
+  }
+
+
+  private void handle(List<Op> contexts, BulkResponse response) {
+    {
       boolean anyRetry = false;
       List<BulkResponseItem> items = response.items();
       for (int i = 0; i < items.size(); i++) {
@@ -381,12 +446,6 @@ public final class BulkIndexer implements DocSink {
         }
       }
       if (!anyRetry) failingSince.set(null);
-    }
-
-    @Override
-    public void afterBulk(long executionId, BulkRequest request, List<Op> contexts, Throwable failure) {
-      String why = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-      for (Op doc : contexts) retryLater(doc, why);
     }
   }
 

@@ -99,14 +99,30 @@ public final class LocalNode {
           "the node's process " + pid.get() + " is alive but does not answer on " + settings.url()
               + "; see " + settings.logsDir() + " or run 'callarchive es stop'");
     }
+    requireFreePort();
     install();
     configure();
     String user = isRoot() ? ensureServiceUser() : null;
     if (user != null) handOver(user);
     launch(user);
     waitUntilUsable();
+    Files.writeString(settings.portFile(), settings.port() + "\n");
     log.info("Elasticsearch {} is up on {} (pid {})", probe().version(), settings.url(), runningPid().orElse(-1L));
     return true;
+  }
+
+  /**
+   * Fails with the reason when another program holds the port: Elasticsearch would daemonise and then die with a
+   * bind error hidden in its log.
+   */
+  private void requireFreePort() throws IOException {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), settings.port()));
+    } catch (java.net.BindException e) {
+      throw new IllegalStateException("port " + settings.port() + " on 127.0.0.1 is in use by another program"
+          + " (address already in use): choose another port with --es-port", e);
+    }
   }
 
   /** Stops the node and waits until its process is gone. Returns false when it was not running. */

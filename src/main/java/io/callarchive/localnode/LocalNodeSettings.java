@@ -49,6 +49,22 @@ public record LocalNodeSettings(
     return home.resolve("elasticsearch.pid");
   }
 
+  /** Where {@code es start} remembers the port, so that later commands with the same home find the node. */
+  public Path portFile() {
+    return home.resolve("elasticsearch.port");
+  }
+
+  /** The port the node of this home was last started on, if recorded. */
+  public static java.util.Optional<Integer> rememberedPort(Path home) {
+    try {
+      Path f = home.resolve("elasticsearch.port");
+      if (!java.nio.file.Files.isRegularFile(f)) return java.util.Optional.empty();
+      return java.util.Optional.of(Integer.parseInt(java.nio.file.Files.readString(f).strip()));
+    } catch (java.io.IOException | NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   public String url() {
     return "http://127.0.0.1:" + port;
   }

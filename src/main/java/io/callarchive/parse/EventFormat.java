@@ -38,4 +38,15 @@ public interface EventFormat {
   default String identity(Parsed.Event event) {
     return null;
   }
+
+  /**
+   * Whether the last piece of a file that may still grow (a log the platform is appending to) is a whole frame,
+   * or a frame the end of the file cut short that the writer will finish. An incomplete one is neither imported
+   * nor dead-lettered: it waits for the next run. {@code after} holds the bytes between the piece and the end
+   * of the file (blank bytes no piece owns, at most a few KiB). The default suits the JSON formats: a piece that
+   * parsed is complete, since no proper prefix of a JSON object is a JSON object (RFC 8259 §4).
+   */
+  default boolean completeAtEnd(Parsed last, byte[] after) {
+    return !(last instanceof Parsed.Malformed);
+  }
 }

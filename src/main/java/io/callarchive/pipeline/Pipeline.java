@@ -135,6 +135,8 @@ public final class Pipeline {
             : e.time() != null
             ? DocIds.of(format.dataset(), observer, e.raw())
             : DocIds.of(format.dataset(), observer, e.raw(), e.provenance().offset());
+    // A byte-identical copy later in the same source is another event (see SourceContext.occurrence).
+    if (ctx.occurrence() > 0 && (identity != null || e.time() != null)) id = DocIds.of(id, "occurrence", ctx.occurrence());
     return new IndexDoc(IndexType.EVENTS, id, ts, doc, e.raw(), e.provenance());
   }
 

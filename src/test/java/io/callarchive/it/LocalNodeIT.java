@@ -39,6 +39,11 @@ class LocalNodeIT {
         assertEquals(System.getProperty("user.name"), owner);
       }
 
+      // The home remembers the port: status and stop with --home alone find this node, not one on 9200.
+      NightIT.Run st = NightIT.cli("es", "status", "--home", home.toString());
+      assertEquals(0, st.rc(), st.out() + st.err());
+      assertTrue(st.out().startsWith("running: http://127.0.0.1:" + port + " (pid " + pid + ", Elasticsearch 9.2.0"), st.out());
+
       assertFalse(node.start(), "a second start is a no-op");
       assertEquals(pid, node.runningPid().orElseThrow());
 
@@ -54,6 +59,10 @@ class LocalNodeIT {
       assertTrue(ProcessHandle.allProcesses()
           .noneMatch(p -> p.info().commandLine().orElse("").contains(home.toString())), "no process of that home is left");
       assertFalse(node.status().running());
+      NightIT.Run stopped = NightIT.cli("es", "status", "--home", home.toString());
+      assertEquals(3, stopped.rc());
+      assertTrue(stopped.out().startsWith("stopped (home " + home + ", port " + port + ")"), stopped.out());
+      assertFalse(stopped.out().contains("null"), stopped.out());
       assertFalse(node.stop(), "stopping a stopped node says so");
     } finally {
       node.stop();

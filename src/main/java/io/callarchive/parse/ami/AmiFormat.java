@@ -50,6 +50,21 @@ public final class AmiFormat implements EventFormat {
     return false;
   }
 
+  /**
+   * An AMI message ends with an empty line (event-sources §1.2): a block the end of the file closed instead is
+   * still being written, whatever it parsed as ({@code Channel: PJSIP/} cut from {@code PJSIP/100-0000002a}).
+   * The banner is one line.
+   */
+  @Override
+  public boolean completeAtEnd(Parsed last, byte[] after) {
+    if (last instanceof Parsed.Malformed) return false;
+    byte[] raw = last.raw();
+    if (raw.length == 0 || raw[raw.length - 1] != '\n') return false;
+    if (last instanceof Parsed.Skipped s && s.reason().equals("banner")) return true;
+    for (byte b : after) if (b == '\n') return true;
+    return false;
+  }
+
   @Override
   public EventReader open(InputStream in, String origin) {
     return new AmiReader(in, origin);

@@ -92,6 +92,45 @@ public final class FreeswitchFormat implements EventFormat {
     return esl && (!amiFirst || core);
   }
 
+  /**
+   * A message is whole when its header block has its empty line and, with {@code Content-Length: N}, the N
+   * bytes after it (event-sources §3.2, §3.3); a JSON or XML event that parsed is whole. The reader accepts a
+   * declared length running past the end of the input (abridged samples), which in a growing log means the
+   * writer has not finished.
+   */
+  @Override
+  public boolean completeAtEnd(Parsed last, byte[] after) {
+    if (last instanceof Parsed.Malformed) return false;
+    byte[] raw = last.raw();
+    int i = 0;
+    while (i < raw.length && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\r' || raw[i] == '\n')) i++;
+    if (i < raw.length && (raw[i] == '{' || raw[i] == '<')) return last instanceof Parsed.Event;
+    byte[] all = new byte[raw.length + after.length];
+    System.arraycopy(raw, 0, all, 0, raw.length);
+    System.arraycopy(after, 0, all, raw.length, after.length);
+    // the header block: lines up to the first empty one
+    int lineStart = i;
+    long declared = -1;
+    for (int j = i; j < all.length; j++) {
+      if (all[j] != '\n') continue;
+      int end = j > lineStart && all[j - 1] == '\r' ? j - 1 : j;
+      if (end == lineStart) {
+        int body = j + 1;
+        return declared < 0 || raw.length - body >= declared;
+      }
+      String line = new String(all, lineStart, end - lineStart, java.nio.charset.StandardCharsets.ISO_8859_1);
+      if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+        try {
+          declared = Long.parseLong(line.substring(15).strip());
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+      lineStart = j + 1;
+    }
+    return false;
+  }
+
   @Override
   public EventReader open(InputStream in, String origin) {
     return new FreeswitchReader(in, origin);
