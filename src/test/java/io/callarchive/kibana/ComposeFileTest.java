@@ -21,13 +21,13 @@ class ComposeFileTest {
     JsonNode setup = services.path("kibana-setup");
     List<String> command = new ArrayList<>();
     setup.path("command").forEach(c -> command.add(c.asText()));
-    assertEquals(List.of("bin/callarchive", "setup", "--kibana-url", "http://kibana:5601"), command);
+    assertEquals(List.of("setup", "--kibana-url", "http://kibana:5601"), command);
     assertEquals("service_healthy", setup.path("depends_on").path("kibana").path("condition").asText());
     assertEquals("service_healthy", setup.path("depends_on").path("elasticsearch").path("condition").asText());
     assertEquals("http://elasticsearch:9200", setup.path("environment").path("CALLARCHIVE_ES_URL").asText());
     assertEquals("no", setup.path("restart").asText());
     String health = services.path("kibana").path("healthcheck").path("test").toString();
     assertTrue(health.contains("http://localhost:5601/api/status"), health);
-    for (String s : List.of("elasticsearch", "kibana", "callarchive")) assertTrue(services.has(s), s);
+    for (String s : List.of("elasticsearch", "kibana", "stream", "import")) assertTrue(services.has(s), s);
   }
 }
