@@ -138,8 +138,7 @@ public final class AriConnector implements Connector {
     }
     b.buildAsync(settings.eventsUri(), new Listener(gen))
         .whenComplete((ws, error) -> {
-          if (error == null) opened(gen, ws);
-          else failed(gen, error);
+          if (error != null) failed(gen, error); // success is handled in onOpen, before any message
         });
   }
 
@@ -175,7 +174,7 @@ public final class AriConnector implements Connector {
         if (!authFailing) {
           authFailing = true;
           String detail = "Asterisk refused the ARI credentials of user '" + settings.user() + "' (HTTP " + status
-              + "); check the user and password in ari.conf; retrying every " + delay.toSeconds() + " s";
+              + "); check the user and password in ari.conf; retrying every " + human(delay);
           log.error("ARI source '{}': {}", settings.name(), detail);
           report("auth_failed", detail);
         } else {
@@ -340,6 +339,9 @@ public final class AriConnector implements Connector {
       } catch (Exception e) {
         log.debug("ARI source '{}': close handshake not completed ({})", settings.name(), e.toString());
       }
+      // wait for Asterisk's close frame (RFC 6455 §7.1.1: the server closes the TCP connection first)
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (!ws.isInputClosed() && System.nanoTime() < end) sleep(Duration.ofMillis(10));
       ws.abort();
     }
     if (!replaced) report("disconnected", "stopped by callarchive");
@@ -367,6 +369,7 @@ public final class AriConnector implements Connector {
 
     @Override
     public void onOpen(WebSocket ws) {
+      opened(gen, ws);
       ws.request(1);
     }
 
@@ -451,6 +454,10 @@ public final class AriConnector implements Connector {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  static String human(Duration d) {
+    return d.toMillis() >= 1000 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   private static Thread thread(Runnable r, String name) {

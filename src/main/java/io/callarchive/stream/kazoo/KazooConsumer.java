@@ -133,7 +133,8 @@ public final class KazooConsumer implements Connector {
         if (!authFailing) {
           authFailing = true;
           String detail = "the broker refused the AMQP credentials of user '" + userShown() + "' ("
-              + e.getMessage() + "); check user and password (or the uri); retrying every " + delay.toSeconds() + " s";
+              + e.getMessage() + "); check user and password (or the uri); retrying every "
+              + (delay.toMillis() >= 1000 ? delay.toSeconds() + " s" : delay.toMillis() + " ms");
           log.error("Kazoo source '{}': {}", settings.name(), detail);
           report("auth_failed", detail);
         }
