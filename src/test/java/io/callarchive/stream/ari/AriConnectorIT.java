@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.Readers;
 import io.callarchive.parse.ari.AriFormat;
+import io.callarchive.stream.BatchEquivalence;
 import io.callarchive.stream.RecordingSink;
 import io.callarchive.stream.TestTls;
 import io.callarchive.stream.connect.Backoff;
@@ -116,6 +117,8 @@ class AriConnectorIT {
       assertEquals("pbx-ari", frames.get(i).connection());
       assertParsesAsFixture(frames.get(i).bytes(), events.get(i));
     }
+    BatchEquivalence.assertSameDocuments(new AriFormat(), Files.readAllBytes(fixture("events.jsonl")),
+        frames.stream().map(RecordingSink.Frame::bytes).toList(), "pbx-ari");
     assertEquals("connected", sink.states().get(0).state());
     assertTrue(sink.entries().get(0) instanceof RecordingSink.State, "connected is reported before any frame");
     assertEquals("/ari/events?app=" + APP + "&subscribeAll=true", srv.targets.get(0));

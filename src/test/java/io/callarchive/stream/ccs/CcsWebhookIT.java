@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.Readers;
 import io.callarchive.parse.ccs.CcsFormat;
+import io.callarchive.stream.BatchEquivalence;
 import io.callarchive.stream.RecordingSink;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -108,6 +109,8 @@ class CcsWebhookIT {
       String ts = expected.get(i).replaceAll(".*\"ts\":\"([^\"]+)\".*", "$1");
       assertEquals(Instant.parse(ts), e.time());
     }
+    BatchEquivalence.assertSameDocuments(new CcsFormat(), (single + "\n" + array).getBytes(StandardCharsets.UTF_8),
+        frames.stream().map(RecordingSink.Frame::bytes).toList(), "ccs-test");
     assertEquals("connected", sink.stateNames().get(0));
   }
 

@@ -16,6 +16,7 @@ import io.callarchive.model.Parsed;
 import io.callarchive.model.Provenance;
 import io.callarchive.parse.Readers;
 import io.callarchive.parse.kazoo.KazooFormat;
+import io.callarchive.stream.BatchEquivalence;
 import io.callarchive.stream.RecordingSink;
 import io.callarchive.stream.connect.Backoff;
 import java.nio.charset.StandardCharsets;
@@ -141,6 +142,14 @@ class KazooConsumerIT {
       assertEquals(callEvent ? List.of("session") : null, doc.get("event.category"),
           tree.get("Event-Name") + ": a call event is a session, a registration is not");
     }
+    // the documents are those of a batch import of the same payloads as JSON lines
+    java.io.ByteArrayOutputStream capture = new java.io.ByteArrayOutputStream();
+    for (byte[] b : expected) {
+      capture.writeBytes(b);
+      capture.write('\n');
+    }
+    BatchEquivalence.assertSameDocuments(new KazooFormat(), capture.toByteArray(),
+        frames.stream().map(RecordingSink.Frame::bytes).toList(), "kazoo-test");
     // the queue is durable, not exclusive, not auto-delete, without arguments: the same declaration is accepted
     broker.declareQueueAsTheConsumerDoes();
     assertEquals(0, broker.ready(), "everything delivered was acknowledged");
