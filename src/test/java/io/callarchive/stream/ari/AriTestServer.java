@@ -39,7 +39,7 @@ import org.java_websocket.server.WebSocketServer;
  * fragments, ping/pong, close). The front can also drop every connection at once (a PBX restart) or freeze them
  * (a half-open link: nothing arrives, nothing is answered). Optionally behind TLS ({@code wss://}).
  */
-final class AriTestServer implements Closeable {
+public final class AriTestServer implements Closeable {
   private final Backend backend;
   private final ServerSocket front;
   private final String user;
@@ -60,7 +60,7 @@ final class AriTestServer implements Closeable {
   private volatile Consumer<WebSocket> script = ws -> {};
   private volatile boolean answerPings = true;
 
-  AriTestServer(String user, String password, SSLContext tls) throws Exception {
+  public AriTestServer(String user, String password, SSLContext tls) throws Exception {
     this.user = user;
     this.password = password;
     backend = new Backend();
@@ -72,12 +72,12 @@ final class AriTestServer implements Closeable {
     pool.execute(this::acceptLoop);
   }
 
-  int port() {
+  public int port() {
     return front.getLocalPort();
   }
 
   /** What the server does with each new websocket (run on a thread of its own). */
-  void onOpen(Consumer<WebSocket> s) {
+  public void onOpen(Consumer<WebSocket> s) {
     script = s;
   }
 
