@@ -150,7 +150,6 @@ public final class AriConnector implements Connector {
         return;
       }
       socket = ws;
-      attempts = 0;
       again = everConnected;
       everConnected = true;
       outageReported = false;
@@ -220,9 +219,11 @@ public final class AriConnector implements Connector {
     synchronized (lock) {
       if (gen != generation) return;
       ws = socket;
+      if (ws == null || pongAwaited >= 0) return; // the timeout task of the ping in flight decides
+      // up for a whole interval with the last ping answered: the next loss starts the backoff from the bottom
+      // again, while a server that drops every connection at once keeps backing off
+      attempts = 0;
     }
-    if (ws == null) return;
-    if (pongAwaited >= 0) return; // the timeout task of the ping in flight decides
     long seq = pingSeq.incrementAndGet();
     pongAwaited = seq;
     ByteBuffer payload = ByteBuffer.allocate(8).putLong(0, seq);
