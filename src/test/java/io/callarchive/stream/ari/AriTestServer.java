@@ -192,6 +192,7 @@ public final class AriTestServer implements Closeable {
     return b.toByteArray();
   }
 
+  /** Copies one direction; an orderly end (EOF) is passed on as one, so nothing in flight is cut off. */
   private static void pipe(Link link, InputStream in, Socket to) {
     byte[] buf = new byte[8192];
     try {
@@ -202,10 +203,12 @@ public final class AriTestServer implements Closeable {
         out.write(buf, 0, n);
         out.flush();
       }
+      if (!link.frozen) {
+        to.shutdownOutput();
+        link.directionDone();
+      }
     } catch (IOException e) {
-      // the other side went away
-    } finally {
-      if (!link.frozen) link.close();
+      if (!link.frozen) link.close(); // the other side went away abruptly
     }
   }
 
@@ -225,10 +228,23 @@ public final class AriTestServer implements Closeable {
     final Socket a;
     final Socket b;
     volatile boolean frozen;
+    private final AtomicInteger done = new AtomicInteger();
 
     Link(Socket a, Socket b) {
       this.a = a;
       this.b = b;
+    }
+
+    /** Both directions ended in order: close both sockets normally. */
+    void directionDone() {
+      if (done.incrementAndGet() < 2) return;
+      for (Socket s : new Socket[] {a, b}) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // already closed
+        }
+      }
     }
 
     void close() {
