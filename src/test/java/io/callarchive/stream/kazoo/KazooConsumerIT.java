@@ -107,7 +107,8 @@ class KazooConsumerIT {
   void kazooPayloadsOnTheirRoutingKeysArriveAsFramesTheFormatReads() throws Exception {
     broker.declareExchange();
     RecordingSink sink = new RecordingSink();
-    consumer(settings(50), sink).start();
+    KazooConsumer consumer = consumer(settings(50), sink);
+    consumer.start();
     sink.awaitState("connected", 1, WAIT);
 
     String callId = "a1b2c3d4.5678@10.0.0.5";
@@ -152,6 +153,7 @@ class KazooConsumerIT {
         frames.stream().map(RecordingSink.Frame::bytes).toList(), "kazoo-test");
     // the queue is durable, not exclusive, not auto-delete, without arguments: the same declaration is accepted
     broker.declareQueueAsTheConsumerDoes();
+    consumer.close(); // anything delivered and not acknowledged would now be back in the queue
     assertEquals(0, broker.ready(), "everything delivered was acknowledged");
   }
 
@@ -160,13 +162,15 @@ class KazooConsumerIT {
     broker.declareExchange();
     RecordingSink sink = new RecordingSink();
     sink.refuseNext(6);
-    consumer(settings(50), sink).start();
+    KazooConsumer consumer = consumer(settings(50), sink);
+    consumer.start();
     sink.awaitState("connected", 1, WAIT);
     publishNumbered(0, 5);
     sink.awaitFrames(5, WAIT);
     assertEquals(6, sink.refusals());
     for (int i = 0; i < 5; i++) assertArrayEquals(numbered(i), sink.frames().get(i).bytes());
-    assertEquals(0, broker.ready());
+    consumer.close();
+    assertEquals(0, broker.ready(), "each was acknowledged once the spool took it");
   }
 
   @Test
@@ -266,6 +270,10 @@ class KazooConsumerIT {
     }
     assertEquals(List.of("frame 1", "frame 2", "holding"), Files.readAllLines(marker));
 
+    // once the broker has seen the connection die, message 3 is ready again beside 4 and 5; 1 and 2 are gone
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (broker.ready() < 3 && System.nanoTime() < end) Thread.sleep(20);
+    assertEquals(3, broker.ready(), "messages 3, 4 and 5 wait in the queue");
     GetResponse third = broker.take(Duration.ofSeconds(30));
     assertNotNull(third, "message 3 is back in the queue");
     assertArrayEquals(numbered(3), third.getBody());
