@@ -11,6 +11,7 @@ import io.callarchive.parse.EventFormat;
 import io.callarchive.parse.EventReader;
 import io.callarchive.parse.json.JsonEventReader;
 import io.callarchive.parse.json.JsonTimes;
+import io.callarchive.parse.json.JsonTrees;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -70,6 +71,21 @@ public final class KazooFormat implements EventFormat {
   @Override
   public EventReader open(InputStream in, String origin) {
     return new JsonEventReader(in, origin, KazooFormat::interpret);
+  }
+
+  /**
+   * One AMQP message body (§4.2: one JSON object per message, already gunzipped when its
+   * {@code content-encoding} was gzip) as the event, skipped or malformed piece it is: the way in for a message
+   * transport, which has no stream to frame. The same result as reading the body alone with {@link #open}.
+   */
+  public Parsed message(byte[] body, Provenance provenance) {
+    JsonTrees.Result r = JsonTrees.parseObject(body, 0, body.length);
+    if (r.object() == null) return new Parsed.Malformed(r.error(), body, provenance);
+    try {
+      return interpret(r.object(), r.lossy(), body, provenance);
+    } catch (RuntimeException e) {
+      return new Parsed.Malformed("could not interpret the JSON object: " + e, body, provenance);
+    }
   }
 
   static Parsed interpret(Map<String, Object> o, boolean lossy, byte[] raw, Provenance p) {
