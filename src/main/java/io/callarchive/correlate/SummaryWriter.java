@@ -245,6 +245,11 @@ public final class SummaryWriter implements SummarySink {
     for (Stored st : stored) if (st.index().equals(index) && st.id().equals(merged.id())) target = st;
     if (target != null && stored.size() == 1 && sameContent(target.doc(), merged.doc())) {
       unchanged.increment();
+      // the per-call quality document follows its call once the call is written: a crash between the two writes
+      // leaves the call stored and its quality document missing, so an unchanged call writes it again
+      inFlight.add(e);
+      writeQuality(e, merged);
+      settle(e);
       return;
     }
     mergedWrites.increment();

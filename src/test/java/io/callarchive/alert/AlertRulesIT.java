@@ -157,6 +157,7 @@ class AlertRulesIT {
     // up to t=1010: both fired at 4 and recovered at 600; .31 fired again at 1004 and is still open
     AlertRun.Result r = AlertRun.run(es, pack, at(0), at(1010), TEMPLATES);
     assertEquals(5, r.added().size(), r.added().toString());
+    es.indices().refresh(x -> x.index("callarchive-*"));
 
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream old = System.out;

@@ -185,7 +185,8 @@ class KibanaSetupIT {
   /** What the user reads on the terminal: stderr without the test log's timestamped lines; no stack trace. */
   static List<String> messages(String err) {
     assertFalse(err.contains("\tat "), err);
-    return err.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d+ .*")).toList();
+    return err.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d+ .*"))
+        .map(l -> l.replaceFirst("^callarchive [a-z]+: ", "callarchive: ")).toList();
   }
 
   static List<ObjectNode> expected() throws IOException {

@@ -62,7 +62,7 @@ class SetupSettingsIT {
   void badCountsAndIlmWithoutIlmAreOneSentence() {
     Cli.Run bad = Cli.run("setup", "--es-url", TestCluster.url(), "--shards", "evnts=3");
     assertEquals(Main.FAILURE, bad.code());
-    assertTrue(bad.err().startsWith("callarchive: unknown index type 'evnts'"), bad.err());
+    assertTrue(bad.err().replaceFirst("^callarchive [a-z]+: ", "callarchive: ").startsWith("callarchive: unknown index type 'evnts'"), bad.err());
     Cli.Run zero = Cli.run("setup", "--es-url", TestCluster.url(), "--shards", "all=0");
     assertTrue(zero.err().contains("must be between 1 and 1024"), zero.err());
     // The minimal distribution of the test node has no ILM.

@@ -150,7 +150,7 @@ class TlsIT {
 
   private static void assertOneSentence(Cli.Run r, String expected) {
     assertEquals(Main.FAILURE, r.code(), r.all());
-    String err = r.err().strip();
+    String err = r.err().strip().replaceFirst("^callarchive [a-z]+: ", "callarchive: ");
     assertTrue(err.startsWith("callarchive: ") && err.contains(expected), err);
     assertEquals(1, err.lines().count(), err);
     assertFalse(err.contains("Exception"), err);
