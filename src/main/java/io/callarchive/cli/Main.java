@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ImportCommand.class,
+      StreamCommand.class,
       JobsCommand.class,
       SetupCommand.class,
       EsCommand.class,

@@ -52,6 +52,9 @@ public final class Correlator {
     final Map<String, LegState> legs = new LinkedHashMap<>();
     final TreeSet<String> keys = new TreeSet<>();
     Instant last;
+    /** Per origin, the smallest input offset of the events in the session (what a live stream must keep). */
+    final Map<String, Long> first = new HashMap<>(2);
+    boolean dirty;
 
     Session(String observer, String dataset) {
       this.observer = observer;
@@ -68,6 +71,7 @@ public final class Correlator {
     final String dataset;
     final QueueStay stay;
     Instant last;
+    final Map<String, Long> first = new HashMap<>(2);
 
     OpenStay(String observer, String dataset, QueueStay stay) {
       this.observer = observer;
@@ -94,13 +98,21 @@ public final class Correlator {
         return x;
       });
       s.last = LegState.max(s.last, t);
+      touch(s.first, event);
+      s.dirty = true;
     }
-    for (String[] link : o.links) find(observer, link[0]).last = LegState.max(find(observer, link[0]).last, t);
+    for (String[] link : o.links) {
+      Session s = find(observer, link[0]);
+      s.last = LegState.max(s.last, t);
+      touch(s.first, event);
+      s.dirty = true;
+    }
     for (QueueStay st : o.stays) {
       String key = observer + '\u0001' + st.key;
       OpenStay open = stays.computeIfAbsent(key, k -> new OpenStay(observer, dataset, new QueueStay(st.key)));
       open.stay.merge(st);
       open.last = LegState.max(open.last, t);
+      touch(open.first, event);
     }
     if (++sinceSweep >= SWEEP_EVERY || sessions.size() > settings.maxOpenCalls()) {
       sinceSweep = 0;
@@ -189,6 +201,57 @@ public final class Correlator {
       });
     }
     a.last = LegState.max(a.last, b.last);
+    for (Map.Entry<String, Long> e : b.first.entrySet()) a.first.merge(e.getKey(), e.getValue(), Math::min);
+    a.dirty |= b.dirty;
     sessions.remove(b);
+  }
+
+  private static void touch(Map<String, Long> first, IndexDoc event) {
+    if (event.provenance() != null) first.merge(event.provenance().origin(), event.provenance().offset(), Math::min);
+  }
+
+  // --- live streaming: time passes without events, running calls are shown, state is bounded by position ---
+
+  /**
+   * Lets time pass without events (a live stream at wall-clock time {@code now}): what ended more than the grace
+   * ago or was idle past the bound is written, as {@link #sweep} does on event time.
+   */
+  public void tick(Instant now) {
+    if (clock == null || now.isAfter(clock)) clock = now;
+    sweep();
+  }
+
+  /**
+   * Writes the summary of every session that changed since the last call, as it stands ({@code call.complete:
+   * false} while legs are open), and keeps it open: the sink merges the later, fuller summary with it.
+   */
+  public void writeOpen() {
+    for (Session s : sessions.keySet()) {
+      if (!s.dirty) continue;
+      s.dirty = false;
+      IndexDoc doc = summary.call(s.observer, s.dataset, s.legs.values(), s.keys);
+      if (doc != null) sink.write(doc);
+    }
+  }
+
+  /**
+   * Writes and forgets every session and stay of {@code observer} as it stands: its source had a gap, so open
+   * calls end incomplete; what arrives for them later starts a session the sink merges with what was written.
+   */
+  public void closeObserver(String observer) {
+    String o = observer == null ? "" : observer;
+    for (Session s : new ArrayList<>(sessions.keySet())) if (s.observer.equals(o)) emit(s);
+    for (String k : new ArrayList<>(stays.keySet())) if (stays.get(k).observer.equals(o)) emitStay(k);
+  }
+
+  /**
+   * Per origin, the smallest offset of an event held in an open session or stay: input from there on must be
+   * kept (replayed after a crash) until those sessions are written.
+   */
+  public Map<String, Long> oldestOpen() {
+    Map<String, Long> min = new HashMap<>();
+    for (Session s : sessions.keySet()) for (Map.Entry<String, Long> e : s.first.entrySet()) min.merge(e.getKey(), e.getValue(), Math::min);
+    for (OpenStay st : stays.values()) for (Map.Entry<String, Long> e : st.first.entrySet()) min.merge(e.getKey(), e.getValue(), Math::min);
+    return min;
   }
 }
