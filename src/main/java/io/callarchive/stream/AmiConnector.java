@@ -30,6 +30,7 @@ public final class AmiConnector extends Connector {
   private final ByteArrayOutputStream block = new ByteArrayOutputStream(1024);
   private final byte[] line = new byte[MAX_LINE];
   private boolean warnedNoTimestamp;
+  private long partial;
 
   public AmiConnector(
       StreamConfig.Source source, FrameSink sink, Clock clock, Backoff backoff, Backoff.Sleeper sleeper,
@@ -74,7 +75,14 @@ public final class AmiConnector extends Connector {
   protected void read(InputStream in) throws IOException {
     while (true) {
       byte[] b = readBlock(in);
-      if (b == null) return;
+      if (b == null) {
+        if (partial > 0) {
+          long cut = partial;
+          partial = 0;
+          throw new java.io.EOFException("the PBX closed the connection in the middle of a message (" + cut + " bytes cut)");
+        }
+        return;
+      }
       if (b.length > 7 && (b[0] == 'R' || b[0] == 'r') && startsWith(b, "Response:")) {
         if (new String(b, StandardCharsets.UTF_8).contains("ActionID: " + PING_ID)) keepaliveAnswered();
         continue;
@@ -103,9 +111,14 @@ public final class AmiConnector extends Connector {
     block.reset();
     while (true) {
       int n = readLine(in);
-      if (n < 0) {
-        // The connection ended inside a block: what was read is handed on, the parser dead-letters it if torn.
-        return block.size() == 0 ? null : block.toByteArray();
+      if (n < 0 || line[n - 1] != '\n') {
+        if (n > 0 && n < MAX_LINE) n = -1; // a last line cut by the end of the stream
+        if (n < 0) {
+          // The connection ended inside a block: the PBX sends the event again to no one, so it is lost with the
+          // session; the disconnected state event says how many bytes were cut.
+          if (block.size() > 0) partial = block.size();
+          return null;
+        }
       }
       boolean blank = n == 1 || (n == 2 && line[0] == '\r');
       if (blank) {
