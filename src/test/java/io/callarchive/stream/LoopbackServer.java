@@ -161,7 +161,7 @@ abstract class LoopbackServer implements AutoCloseable {
     while ((c = in.read()) >= 0) {
       if (c == '\r') continue;
       if (c == '\n') {
-        if (lineStart && b.size() > 0) return b.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (lineStart && b.size() > 0) return b.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
         if (lineStart) continue;
         lineStart = true;
         b.write('\n');
