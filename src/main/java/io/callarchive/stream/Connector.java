@@ -113,7 +113,6 @@ public abstract class Connector implements Runnable {
         authFailed = true;
         why = e.getMessage();
         status.authFailures.increment();
-        log.error("{}: login refused ({}); retrying in {} s", source.name(), why, source.reconnect().afterAuthFailure().toSeconds());
       } catch (SocketTimeoutException e) {
         why = "nothing read for " + source.readIdleTimeout().toSeconds() + " s (read_idle_timeout)";
       } catch (IOException e) {
@@ -138,7 +137,8 @@ public abstract class Connector implements Runnable {
         log.error("{}: could not spool the state change: {}", source.name(), e.getMessage());
       }
       Duration wait = backoff.next(authFailed);
-      log.warn("{}: {}; reconnecting in {} ms", source.name(), why, wait.toMillis());
+      if (authFailed) log.error("{}: {}; trying again in {} ms", source.name(), why, wait.toMillis());
+      else log.warn("{}: {}; reconnecting in {} ms", source.name(), why, wait.toMillis());
       try {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {
