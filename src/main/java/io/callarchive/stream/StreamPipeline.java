@@ -90,7 +90,14 @@ public final class StreamPipeline implements Runnable {
   private final Set<String> warnedUntimed = ConcurrentHashMap.newKeySet();
 
   /** A closed group: releasable positions once its documents are acknowledged. */
-  private record Checkpoint(BulkIndexer.Group group, Map<String, Long> release, Map<String, Long> events, Instant oldest) {}
+  private record Checkpoint(
+      BulkIndexer.Group group, Map<String, Long> release, Map<String, Long> events, Instant oldest, long[] receivedMs) {}
+
+  /** Told, for every frame, the milliseconds from its receipt to Elasticsearch's acknowledgement of all made of it. */
+  public volatile java.util.function.LongConsumer acknowledgeLatencyMs = ms -> {};
+
+  private long[] receivedMs = new long[1024];
+  private int receivedCount;
 
   public StreamPipeline(
       Spool spool, ElasticsearchClient client, BulkIndexer indexer, List<StreamConfig.Source> sources,
@@ -146,9 +153,37 @@ public final class StreamPipeline implements Runnable {
     pipeline = new Pipeline(Enrichers.standard(), sink, clock, correlator::accept);
     read.clear();
     readInGroup.clear();
+    receivedCount = 0;
     pending.clear();
     group = indexer.group();
     groupOldest = null;
+  }
+
+  /**
+   * Asks Elasticsearch every {@code every} whether it answers, for {@code /health}: the bulk indexer retries
+   * without end on its own, so a failed write alone does not say the cluster is gone.
+   */
+  public void probe(Duration every) {
+    Thread.ofPlatform().daemon().name("stream-es-probe").start(() -> {
+      while (running) {
+        boolean ok;
+        try {
+          ok = client.ping().value();
+        } catch (IOException | RuntimeException e) {
+          ok = false;
+        }
+        if (ok != elasticsearchOk) {
+          if (ok) log.info("Elasticsearch answers again");
+          else log.warn("Elasticsearch does not answer; events are kept in the spool meanwhile");
+        }
+        elasticsearchOk = ok;
+        try {
+          Thread.sleep(every.toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
   }
 
   @Override
@@ -216,6 +251,8 @@ public final class StreamPipeline implements Runnable {
       return;
     }
     received.get(r.connection()).increment();
+    if (receivedCount == receivedMs.length) receivedMs = java.util.Arrays.copyOf(receivedMs, receivedCount * 2);
+    receivedMs[receivedCount++] = r.received().toEpochMilli();
     Provenance at = new Provenance(src.origin(), r.seq(), r.bytes().length);
     try (EventReader reader = format.open(new ByteArrayInputStream(r.bytes()), src.origin())) {
       for (Parsed p = reader.next(); p != null; p = reader.next()) {
@@ -273,12 +310,9 @@ public final class StreamPipeline implements Runnable {
       String conn = connectionByOrigin.get(e.getKey());
       if (conn != null) release.merge(conn, e.getValue(), Math::min);
     }
-    if (readInGroup.isEmpty() && pending.isEmpty()) {
-      // nothing new: positions may still move because calls were written
-      pending.add(new Checkpoint(group, release, Map.of(), null));
-    } else {
-      pending.add(new Checkpoint(group, release, new HashMap<>(readInGroup), groupOldest));
-    }
+    pending.add(new Checkpoint(group, release, new HashMap<>(readInGroup), groupOldest,
+        java.util.Arrays.copyOf(receivedMs, receivedCount)));
+    receivedCount = 0;
     readInGroup.clear();
     groupOldest = null;
     group = indexer.group();
@@ -289,6 +323,8 @@ public final class StreamPipeline implements Runnable {
     while (!pending.isEmpty() && pending.peek().group().done()) {
       Checkpoint c = pending.poll();
       release = c.release();
+      long now = clock.millis();
+      for (long t : c.receivedMs()) acknowledgeLatencyMs.accept(now - t);
       for (Map.Entry<String, Long> e : c.events().entrySet()) {
         LongAdder a = acknowledged.get(e.getKey());
         if (a != null) a.add(e.getValue());

@@ -85,11 +85,13 @@ public final class StreamService implements Closeable {
       connectors.add(c);
     }
     metrics();
+    latency();
     http = HttpServer.create(new InetSocketAddress(config.http().host(), config.http().port()), 16);
     http.createContext("/health", this::health);
     http.createContext("/metrics", this::metricsPage);
     http.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("stream-http").unstarted(r)));
     http.start();
+    pipeline.probe(Duration.ofSeconds(2));
     pipelineThread = Thread.ofPlatform().name("stream-pipeline").start(pipeline);
     for (Connector c : connectors) {
       threads.add(Thread.ofPlatform().daemon().name("stream-" + c.status().name()).start(c));
@@ -209,6 +211,15 @@ public final class StreamService implements Closeable {
         .description("1 while Elasticsearch accepts writes").register(registry);
   }
 
+  private void latency() {
+    io.micrometer.core.instrument.Timer t = io.micrometer.core.instrument.Timer.builder("callarchive.stream.acknowledge.latency")
+        .description("from a frame's receipt to Elasticsearch acknowledging everything made of it")
+        .publishPercentiles(0.5, 0.99)
+        .distributionStatisticExpiry(Duration.ofMinutes(1))
+        .register(registry);
+    pipeline.acknowledgeLatencyMs = ms -> t.record(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   private void counter(String name, String help, String source, LongAdder a) {
     FunctionCounter.builder(name, a, LongAdder::sum).description(help).tag("source", source).register(registry);
   }
@@ -227,11 +238,17 @@ public final class StreamService implements Closeable {
     if (http != null) http.stop(0);
     if (timer != null) timer.shutdownNow();
     if (indexer != null) {
-      try {
-        indexer.close();
-      } catch (RuntimeException e) {
-        log.warn("Closing the bulk indexer: {}", e.getMessage());
-      }
+      // Bounded: with Elasticsearch away the indexer would retry for ever. What it holds is in the spool, not
+      // released, and is written at the next start.
+      Thread closer = Thread.ofPlatform().daemon().name("stream-indexer-close").start(() -> {
+        try {
+          indexer.close();
+        } catch (RuntimeException e) {
+          log.warn("Closing the bulk indexer: {}", e.getMessage());
+        }
+      });
+      join(closer, Duration.ofSeconds(10));
+      if (closer.isAlive()) log.warn("Elasticsearch did not take the last documents; they stay in the spool for the next start");
     }
     if (spool != null) spool.close();
     registry.close();
