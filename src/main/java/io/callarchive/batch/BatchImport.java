@@ -1,7 +1,6 @@
 package io.callarchive.batch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import io.callarchive.enrich.Enrichers;
 import io.callarchive.imports.ImportOptions;
 import io.callarchive.imports.ImportSummary;
 import io.callarchive.imports.ImportSummary.FileResult;
@@ -13,10 +12,7 @@ import io.callarchive.model.IndexType;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.EventFormat;
 import io.callarchive.parse.Formats;
-import io.callarchive.correlate.Correlator;
-import io.callarchive.correlate.CorrelatorSettings;
-import io.callarchive.correlate.SummaryWriter;
-import io.callarchive.correlate.TableCauses;
+import io.callarchive.pipeline.Assembly;
 import io.callarchive.pipeline.Pipeline;
 import io.callarchive.pipeline.SourceContext;
 import io.callarchive.source.FileInputs;
@@ -85,16 +81,12 @@ public final class BatchImport {
   private final Clock clock;
   private final Settings settings;
 
-  /**
-   * Assembles calls and queue stays from the imported events (null: none). A job resumed mid-file does not see the
-   * events before its restart point, so sessions open across a crash lose the legs read before it.
-   */
-  private Correlator correlator;
-  private SummaryWriter summaries;
+  private final Assembly assembly;
 
-  public BatchImport(JobDatabase db, Formats formats, Clock clock, Settings settings) {
+  public BatchImport(JobDatabase db, Assembly assembly, Clock clock, Settings settings) {
     this.db = db;
-    this.formats = formats;
+    this.assembly = assembly;
+    this.formats = assembly.formats();
     this.clock = clock;
     this.settings = settings;
   }
@@ -113,16 +105,19 @@ public final class BatchImport {
   public static ImportSummary run(
       ElasticsearchClient client, JobDatabase db, List<Input> inputs, Path templatesDir, Settings settings)
       throws IOException {
+    return run(client, db, inputs, templatesDir, settings, Assembly.Settings.defaults());
+  }
+
+  /** The same, with the pipeline built as {@code pipeline} says (the benchmark's experiments). */
+  public static ImportSummary run(
+      ElasticsearchClient client, JobDatabase db, List<Input> inputs, Path templatesDir, Settings settings,
+      Assembly.Settings pipeline) throws IOException {
     new Templates(templatesDir).install(client);
     // Two bulk requests per chunk: with one chunk in flight while the next is read, both requests the indexer
     // keeps in flight stay busy.
     int perRequest = Math.max(1, (settings.chunkSize() + 1) / 2);
-    try (BulkIndexer indexer = new BulkIndexer(client, perRequest, java.time.Duration.ofMinutes(10))) {
-      SummaryWriter summaries = new SummaryWriter(client, new TableCauses());
-      BatchImport batch = new BatchImport(db, Formats.standard(), Clock.systemUTC(), settings);
-      batch.correlator = new Correlator(CorrelatorSettings.defaults(), new TableCauses(), summaries);
-      batch.summaries = summaries;
-      return batch.importAll(inputs, indexer);
+    try (Assembly assembly = Assembly.create(client, pipeline.withBulkOperations(perRequest), Clock.systemUTC())) {
+      return new BatchImport(db, assembly, Clock.systemUTC(), settings).importAll(inputs);
     }
   }
 
@@ -136,7 +131,8 @@ public final class BatchImport {
       Path file, ImportOptions options, EventFormat format, ContentScan.Result scan, long start, Status status, String error,
       JobParameters parameters) {}
 
-  public ImportSummary importAll(List<Input> inputs, BulkIndexer indexer) throws IOException {
+  public ImportSummary importAll(List<Input> inputs) throws IOException {
+    BulkIndexer indexer = assembly.indexer();
     Instant begin = clock.instant();
     List<ImportHistory.Entry> history = new ArrayList<>(ImportHistory.all(db.repository()));
     List<Plan> plans = new ArrayList<>();
@@ -152,9 +148,7 @@ public final class BatchImport {
     int toRun = (int) plans.stream().filter(p -> p.parameters() != null).count();
 
     PieceProcessor.Collecting collecting = new PieceProcessor.Collecting();
-    Correlator calls = correlator;
-    Pipeline pipeline =
-        new Pipeline(Enrichers.standard(), collecting, clock, calls == null ? doc -> {} : calls::accept);
+    Pipeline pipeline = assembly.pipeline(collecting);
     Progress progress =
         new Progress(settings.progress(), settings.progressOut(), totalBytes, toRun, settings.logEvery(), pipeline.events::sum);
     List<FileResult> results = new ArrayList<>();
@@ -175,20 +169,16 @@ public final class BatchImport {
       }
     }
     progress.finish();
-    // sessions still open at the end of the import are written incomplete; a later import completes them
-    if (calls != null) calls.flush();
-    indexer.flush();
+    // each file's step wrote its open sessions at its end; this only waits for the last writes
+    assembly.flush();
     Map<IndexType, Long> byType = new EnumMap<>(IndexType.class);
     for (IndexType t : IndexType.values()) byType.put(t, indexer.indexed(t));
     Map<IndexType, Long> written = new EnumMap<>(IndexType.class);
-    if (summaries != null) {
-      written.put(IndexType.CALLS, summaries.written(IndexType.CALLS));
-      written.put(IndexType.QUEUE, summaries.written(IndexType.QUEUE));
-    }
+    written.putAll(assembly.summariesWritten());
     return new ImportSummary(
         results, pipeline.events.sum(), pipeline.skipped.sum(), pipeline.malformed.sum(), indexer.indexed.sum(),
         indexer.alreadyPresent.sum(), indexer.deadLettered.sum(), byType, Duration.between(begin, clock.instant()),
-        written);
+        written, assembly.counters());
   }
 
   private Plan plan(Path file, ImportOptions options, List<ImportHistory.Entry> history) {
@@ -290,7 +280,8 @@ public final class BatchImport {
       Plan p, JobParameters params, Pipeline pipeline, PieceProcessor.Collecting collecting, BulkIndexer indexer,
       FileCounts counts, SourceContext ctx, Progress.FileProgress fp) {
     Checkpoint checkpoint = new Checkpoint(indexer);
-    PieceReader reader = new PieceReader(p.file(), p.format(), p.start(), p.scan().length(), counts, fp, checkpoint);
+    PieceReader reader = new PieceReader(
+        p.file(), p.format(), p.start(), p.scan().length(), counts, fp, checkpoint, correlation(p.format(), ctx));
     Step step = new StepBuilder("file", db.repository())
         .<Parsed, List<IndexDoc>>chunk(settings.chunkSize())
         .transactionManager(db.transactionManager())
@@ -299,6 +290,31 @@ public final class BatchImport {
         .writer(new IndexWriter(indexer, reader, checkpoint))
         .build();
     return new JobBuilder(ImportHistory.JOB_NAME, db.repository()).start(step).build();
+  }
+
+  /** The reader's view of the assembly's correlation, for one file. */
+  private PieceReader.Correlation correlation(EventFormat format, SourceContext ctx) {
+    return new PieceReader.Correlation() {
+      @Override
+      public long replayFrom(String origin, long durable) {
+        return assembly.releasable(origin, durable);
+      }
+
+      @Override
+      public void release(String origin, long before) {
+        if (assembly.correlator() != null) assembly.correlator().release(origin, before);
+      }
+
+      @Override
+      public void replay(Parsed piece) {
+        assembly.replay(piece, format, ctx);
+      }
+
+      @Override
+      public void endOfFile() {
+        assembly.flush();
+      }
+    };
   }
 
   private static String failure(JobExecution ex) {

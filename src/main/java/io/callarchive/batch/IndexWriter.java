@@ -31,6 +31,9 @@ final class IndexWriter implements ItemWriter<List<IndexDoc>> {
     for (List<IndexDoc> docs : chunk) {
       for (IndexDoc d : docs) indexer.accept(d, group);
     }
-    checkpoint.written(group, reader.mark(), reader.exhausted());
+    reader.chunkWritten();
+    boolean last = reader.exhausted();
+    if (last) reader.endOfFile();
+    checkpoint.written(group, reader.mark(), last);
   }
 }

@@ -29,6 +29,13 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 final class PieceReader implements ItemStreamReader<Parsed> {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PieceReader.class);
   static final String OFFSET = "callarchive.offset";
+  /** Where a restart re-reads from to rebuild the sessions open at the commit (at most {@link #OFFSET}). */
+  static final String REPLAY = "callarchive.replay";
+  /**
+   * How far the replay point may trail the committed offset: sessions holding older input are written as they
+   * stand (a later part merges with them), so that a restart never re-reads more than this.
+   */
+  static final long MAX_REPLAY_LAG = 64L << 20;
 
   private final Path file;
   private final EventFormat format;
@@ -37,8 +44,11 @@ final class PieceReader implements ItemStreamReader<Parsed> {
   private final FileCounts counts;
   private final Progress.FileProgress progress;
   private final Checkpoint checkpoint;
+  private final Correlation correlation;
 
   private EventReader reader;
+  /** Pieces before it were indexed by an earlier run: they are only replayed to the correlator. */
+  private long resumeAt;
   private boolean exhausted;
   private long base;
   private long discardBefore;
@@ -46,8 +56,9 @@ final class PieceReader implements ItemStreamReader<Parsed> {
 
   PieceReader(
       Path file, EventFormat format, long start, long end, FileCounts counts, Progress.FileProgress progress,
-      Checkpoint checkpoint) {
+      Checkpoint checkpoint, Correlation correlation) {
     this.checkpoint = checkpoint;
+    this.correlation = correlation;
     this.file = file;
     this.format = format;
     this.start = start;
@@ -59,20 +70,25 @@ final class PieceReader implements ItemStreamReader<Parsed> {
   @Override
   public void open(ExecutionContext ctx) throws ItemStreamException {
     position = ctx.containsKey(OFFSET) ? ctx.getLong(OFFSET) : start;
+    resumeAt = position;
+    long from = Math.min(position, ctx.containsKey(REPLAY) ? ctx.getLong(REPLAY) : position);
     counts.restore(ctx);
     counts.openedAt = position;
     exhausted = false;
     checkpoint.start(mark());
-    if (ctx.containsKey(OFFSET)) log.info("{}: resuming at byte {} of {} (the last committed chunk)", file, position, end);
+    if (ctx.containsKey(OFFSET)) {
+      log.info("{}: resuming at byte {} of {} (the last committed chunk), re-reading from byte {} for the calls"
+          + " open there", file, position, end, from);
+    }
     try {
       FileInputs.Opened opened = FileInputs.open(file);
       InputStream in = opened.stream();
       if (startsWithArray(opened.head(), opened.headLength())) {
         base = 0;
-        discardBefore = position;
+        discardBefore = from;
       } else {
-        in.skipNBytes(position);
-        base = position;
+        in.skipNBytes(from);
+        base = from;
         discardBefore = 0;
       }
       reader = format.open(new Bounded(in, end - base), file.toString());
@@ -87,16 +103,23 @@ final class PieceReader implements ItemStreamReader<Parsed> {
     while (true) {
       Parsed p = reader.next();
       if (p == null) {
-        // The end: what is still in flight must be durable before the step may complete.
+        // The end: what is still in flight must be durable before the step may complete. When the last chunk has
+        // pieces, its writer ends the file (see IndexWriter); when it has none, nobody else will.
         exhausted = true;
+        if (sinceWrite == 0) endOfFile();
         checkpoint.drain();
         return null;
       }
       if (base != 0) p = shifted(p, base);
       long pieceEnd = p.provenance().offset() + p.provenance().length();
       if (p.provenance().offset() < discardBefore) continue;
+      if (p.provenance().offset() < resumeAt) {
+        correlation.replay(p);
+        continue;
+      }
       position = Math.max(position, pieceEnd);
       progress.at(position);
+      sinceWrite++;
       return p;
     }
   }
@@ -106,7 +129,65 @@ final class PieceReader implements ItemStreamReader<Parsed> {
     // The offset committed is the last one known durable, which may trail the reading by a chunk.
     Checkpoint.Mark durable = checkpoint.durable();
     ctx.putLong(OFFSET, durable.position());
+    String origin = file.toString();
+    long replayFrom = correlation.replayFrom(origin, durable.position());
+    if (durable.position() - replayFrom > MAX_REPLAY_LAG) {
+      correlation.release(origin, durable.position() - MAX_REPLAY_LAG);
+      replayFrom = correlation.replayFrom(origin, durable.position());
+    }
+    ctx.putLong(REPLAY, replayFrom);
     counts.save(ctx, durable);
+  }
+
+  /**
+   * What the reader needs of the correlation: where a restart must re-read from so that the calls open at a commit
+   * are rebuilt, and the end of a file. Called from the step's thread.
+   */
+  interface Correlation {
+    /** No correlation: nothing is ever held. */
+    Correlation NONE = new Correlation() {
+      @Override
+      public long replayFrom(String origin, long durable) {
+        return durable;
+      }
+
+      @Override
+      public void release(String origin, long before) {}
+
+      @Override
+      public void replay(Parsed piece) {}
+
+      @Override
+      public void endOfFile() {}
+    };
+
+    /** The earliest offset of {@code origin} that input not yet fully acknowledged starts at (at most {@code durable}). */
+    long replayFrom(String origin, long durable);
+
+    /** Writes, as they stand, the sessions holding input of {@code origin} before {@code before}. */
+    void release(String origin, long before);
+
+    /** A piece indexed by an earlier run, read again only for the sessions it belongs to. */
+    void replay(Parsed piece);
+
+    /** The file is read to its end. */
+    void endOfFile();
+  }
+
+  /** Pieces returned since the writer last took a chunk. */
+  private int sinceWrite;
+
+  /**
+   * The file is read to its end: the sessions still open are written as they stand (a later file merges with
+   * them) and everything is awaited, so that nothing of this file is held when its step completes.
+   */
+  void endOfFile() {
+    correlation.endOfFile();
+  }
+
+  /** The writer took the chunk of the pieces returned so far. */
+  void chunkWritten() {
+    sinceWrite = 0;
   }
 
   /** Where the reading is now, with the counts up to here. */

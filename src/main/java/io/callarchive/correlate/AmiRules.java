@@ -33,6 +33,7 @@ final class AmiRules implements CallRules {
       switch (action) {
         case "Newchannel" -> {
           l.start = o.time;
+          l.created = true;
           String exten = s(f, "Exten");
           if (exten != null && !exten.equals("s")) l.dialed = Stamped.of(exten, o.time);
         }

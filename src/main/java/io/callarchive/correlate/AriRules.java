@@ -45,6 +45,7 @@ final class AriRules implements CallRules {
     switch (type) {
       case "ChannelCreated" -> {
         l.start = LegState.min(l.start, o.time);
+        l.created = true;
         l.dialed = Stamped.of(Observation.party(text(at(ch, "dialplan", "exten"))), o.time);
       }
       case "ChannelDestroyed" -> {

@@ -134,7 +134,17 @@ public final class CallSummary {
     for (LegState l : legs) detail.add(l.toMap());
     d.put("call.legs_detail", detail);
     Instant ts = start;
-    return new IndexDoc(IndexType.CALLS, DocIds.of("calls", observer, callId), ts, d, null, null);
+    return new IndexDoc(IndexType.CALLS, callId(observer, callId), ts, d, null, null);
+  }
+
+  /** The id of the calls document whose {@code call.id} is {@code callId}. */
+  static String callId(String observer, String callId) {
+    return DocIds.of("calls", observer, callId);
+  }
+
+  /** The id of the queue document of the stay {@code key}. */
+  static String queueId(String observer, String key) {
+    return DocIds.of("queue", observer, key);
   }
 
   /** The per-call quality summary ({@code quality.kind: call}) of a calls document, or null without reports. */
@@ -179,7 +189,7 @@ public final class CallSummary {
     st.summarise(d);
     d.put("queue.keys", List.of(st.key));
     d.put("queue.state", st.toMap());
-    return new IndexDoc(IndexType.QUEUE, DocIds.of("queue", observer, st.key), ts, d, null, null);
+    return new IndexDoc(IndexType.QUEUE, queueId(observer, st.key), ts, d, null, null);
   }
 
   // --- merging with what is indexed ---

@@ -42,6 +42,7 @@ final class CcsRules implements CallRules {
       marker.plumbing = true;
       marker.transferred = true;
       marker.start = o.time;
+      marker.created = true;
       marker.end = o.time;
     }
     if (!type.startsWith("call_")) return; // other connection_* and seance_* events only link
@@ -55,7 +56,10 @@ final class CcsRules implements CallRules {
     else if ("out".equalsIgnoreCase(dir)) l.direction = Stamped.of("outbound", o.time);
     String state = o.common("channel.state");
     switch (type) {
-      case "call_create" -> l.start = o.time;
+      case "call_create" -> {
+        l.start = o.time;
+        l.created = true;
+      }
       case "call_delete" -> l.end = o.time;
       case "call_set_state" -> {
         if (state != null && TALK_STATES.contains(state.toLowerCase(Locale.ROOT))) l.answer = o.time;

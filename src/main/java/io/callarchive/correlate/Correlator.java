@@ -52,8 +52,11 @@ public final class Correlator {
     final Map<String, LegState> legs = new LinkedHashMap<>();
     final TreeSet<String> keys = new TreeSet<>();
     Instant last;
-    /** Per origin, the smallest input offset of the events in the session (what a live stream must keep). */
-    final Map<String, Long> first = new HashMap<>(2);
+    /** Per origin, the offset of the earliest piece this session was made from. */
+    final Map<String, Long> holds = new HashMap<>(2);
+    /** Some of its pieces were replayed after a restart: parts of it may be stored already. */
+    boolean replayed;
+    /** Changed since {@link #writeOpen} last wrote it. */
     boolean dirty;
 
     Session(String observer, String dataset) {
@@ -71,7 +74,8 @@ public final class Correlator {
     final String dataset;
     final QueueStay stay;
     Instant last;
-    final Map<String, Long> first = new HashMap<>(2);
+    final Map<String, Long> holds = new HashMap<>(2);
+    boolean replayed;
 
     OpenStay(String observer, String dataset, QueueStay stay) {
       this.observer = observer;
@@ -82,6 +86,14 @@ public final class Correlator {
 
   /** Takes one normalised event (type EVENTS); null and other types are ignored. */
   public void accept(IndexDoc event) {
+    accept(event, false);
+  }
+
+  /**
+   * Takes one normalised event; {@code replayed} says it was read again after a restart to rebuild the sessions
+   * open at the last checkpoint (its documents are indexed already, and parts of its session may be stored).
+   */
+  public void accept(IndexDoc event, boolean replayed) {
     if (event == null || event.type() != IndexType.EVENTS || event.timestamp() == null) return;
     String dataset = event.doc().getString("event.dataset");
     Observation o = new Observation(event);
@@ -98,21 +110,18 @@ public final class Correlator {
         return x;
       });
       s.last = LegState.max(s.last, t);
-      touch(s.first, event);
+      hold(s.holds, event);
+      s.replayed |= replayed;
       s.dirty = true;
     }
-    for (String[] link : o.links) {
-      Session s = find(observer, link[0]);
-      s.last = LegState.max(s.last, t);
-      touch(s.first, event);
-      s.dirty = true;
-    }
+    for (String[] link : o.links) find(observer, link[0]).last = LegState.max(find(observer, link[0]).last, t);
     for (QueueStay st : o.stays) {
       String key = observer + '\u0001' + st.key;
       OpenStay open = stays.computeIfAbsent(key, k -> new OpenStay(observer, dataset, new QueueStay(st.key)));
       open.stay.merge(st);
       open.last = LegState.max(open.last, t);
-      touch(open.first, event);
+      hold(open.holds, event);
+      open.replayed |= replayed;
     }
     if (++sinceSweep >= SWEEP_EVERY || sessions.size() > settings.maxOpenCalls()) {
       sinceSweep = 0;
@@ -120,11 +129,58 @@ public final class Correlator {
     }
   }
 
+  private static void hold(Map<String, Long> holds, IndexDoc event) {
+    if (event.provenance() == null) return;
+    holds.merge(event.provenance().origin(), event.provenance().offset(), Math::min);
+  }
+
   /** Writes every open session and stay as it stands (incomplete where legs are open) and forgets them. */
   public void flush() {
-    for (Session s : new ArrayList<>(sessions.keySet())) emit(s);
-    for (String k : new ArrayList<>(stays.keySet())) emitStay(k);
+    for (Session s : new ArrayList<>(sessions.keySet())) emit(s, false);
+    for (String k : new ArrayList<>(stays.keySet())) emitStay(k, false);
     sink.flush();
+  }
+
+  /**
+   * A live pipeline's heartbeat: time passes even when no event comes, so calls that ended are written once their
+   * grace has passed on the wall clock, and summaries already handed over make progress.
+   */
+  public void tick(Instant now) {
+    if (now != null && (clock == null || now.isAfter(clock))) clock = now;
+    sweep();
+    sink.tick();
+  }
+
+  /**
+   * The earliest offset of {@code origin} that an open session or stay, or a summary not yet acknowledged, was made
+   * from (MAX_VALUE: none). Input before it can be released: everything made from it is in the index.
+   */
+  public long held(String origin) {
+    long min = sink.held(origin);
+    for (Session s : sessions.keySet()) {
+      Long h = s.holds.get(origin);
+      if (h != null && h < min) min = h;
+    }
+    for (OpenStay st : stays.values()) {
+      Long h = st.holds.get(origin);
+      if (h != null && h < min) min = h;
+    }
+    return min;
+  }
+
+  /**
+   * Writes, as they stand, the sessions and stays that hold input of {@code origin} before {@code offset}, so that a
+   * restart need not go back that far; a later part of them merges with what they wrote.
+   */
+  public void release(String origin, long offset) {
+    for (Session s : new ArrayList<>(sessions.keySet())) {
+      Long h = s.holds.get(origin);
+      if (h != null && h < offset) emit(s, false);
+    }
+    for (String k : new ArrayList<>(stays.keySet())) {
+      Long h = stays.get(k).holds.get(origin);
+      if (h != null && h < offset) emitStay(k, false);
+    }
   }
 
   /** How many sessions are held in memory now. */
@@ -139,33 +195,55 @@ public final class Correlator {
     Instant idleLimit = clock.minus(settings.idleTimeout());
     for (Session s : new ArrayList<>(sessions.keySet())) {
       if (s.last == null) continue;
-      if ((s.ended() && !s.last.isAfter(graceLimit)) || !s.last.isAfter(idleLimit)) emit(s);
+      if (s.ended() && !s.last.isAfter(graceLimit)) emit(s, true);
+      else if (!s.last.isAfter(idleLimit)) emit(s, false);
     }
     if (sessions.size() > settings.maxOpenCalls()) {
       List<Session> oldest = new ArrayList<>(sessions.keySet());
       oldest.sort(Comparator.comparing((Session s) -> s.last, Comparator.nullsFirst(Comparator.naturalOrder())));
-      for (int i = 0; i < oldest.size() - settings.maxOpenCalls(); i++) emit(oldest.get(i));
+      for (int i = 0; i < oldest.size() - settings.maxOpenCalls(); i++) emit(oldest.get(i), false);
     }
     for (String k : new ArrayList<>(stays.keySet())) {
       OpenStay st = stays.get(k);
       boolean done = st.stay.outcome() != null && (st.stay.leave != null || st.stay.complete != null);
-      if ((done && !st.last.isAfter(graceLimit)) || !st.last.isAfter(idleLimit)) emitStay(k);
+      if (done && !st.last.isAfter(graceLimit)) emitStay(k, true);
+      else if (!st.last.isAfter(idleLimit)) emitStay(k, false);
     }
   }
 
-  private void emit(Session s) {
+  /** @param settled written because it ended and its grace passed, not because of a bound or the end of input */
+  private void emit(Session s, boolean settled) {
     sessions.remove(s);
     for (String k : s.keys) byKey.remove(s.observer + '\u0001' + k);
     IndexDoc doc = summary.call(s.observer, s.dataset, s.legs.values(), s.keys);
     if (doc != null) {
-      sink.write(doc);
+      sink.write(doc, settled && whole(s), Map.copyOf(s.holds));
       callsWritten.increment();
     }
   }
 
-  private void emitStay(String key) {
+  /**
+   * True when no other input can hold a part of the session: nothing of it was replayed, every leg was created and
+   * ended in what this run read, and every key is one of those legs or a session key of this run's own legs
+   * (a key naming a leg the run never saw, such as a transfer's other call, points to a part stored elsewhere).
+   */
+  private static boolean whole(Session s) {
+    if (s.replayed || s.legs.isEmpty()) return false;
+    for (LegState l : s.legs.values()) if (!l.created || l.end == null) return false;
+    for (String k : s.keys) if (!s.legs.containsKey(k) && !sessionKey(k)) return false;
+    return true;
+  }
+
+  /** Keys the rules make for sessions, never for legs (event-sources §6; CcsRules, KazooRules, AriRules). */
+  private static boolean sessionKey(String k) {
+    return k.startsWith("seance:") || k.startsWith("connection:") || k.startsWith("interaction:")
+        || k.startsWith("bridge:");
+  }
+
+  private void emitStay(String key, boolean settled) {
     OpenStay st = stays.remove(key);
-    sink.write(CallSummary.queue(st.observer, st.dataset, st.stay));
+    boolean whole = settled && !st.replayed && st.stay.join != null;
+    sink.write(CallSummary.queue(st.observer, st.dataset, st.stay), whole, Map.copyOf(st.holds));
     staysWritten.increment();
   }
 
@@ -201,25 +279,13 @@ public final class Correlator {
       });
     }
     a.last = LegState.max(a.last, b.last);
-    for (Map.Entry<String, Long> e : b.first.entrySet()) a.first.merge(e.getKey(), e.getValue(), Math::min);
+    for (Map.Entry<String, Long> h : b.holds.entrySet()) a.holds.merge(h.getKey(), h.getValue(), Math::min);
+    a.replayed |= b.replayed;
     a.dirty |= b.dirty;
     sessions.remove(b);
   }
 
-  private static void touch(Map<String, Long> first, IndexDoc event) {
-    if (event.provenance() != null) first.merge(event.provenance().origin(), event.provenance().offset(), Math::min);
-  }
-
-  // --- live streaming: time passes without events, running calls are shown, state is bounded by position ---
-
-  /**
-   * Lets time pass without events (a live stream at wall-clock time {@code now}): what ended more than the grace
-   * ago or was idle past the bound is written, as {@link #sweep} does on event time.
-   */
-  public void tick(Instant now) {
-    if (clock == null || now.isAfter(clock)) clock = now;
-    sweep();
-  }
+  // --- live streaming: running calls are shown, and a source's gap ends its open calls ---
 
   /**
    * Writes the summary of every session that changed since the last call, as it stands ({@code call.complete:
@@ -230,7 +296,7 @@ public final class Correlator {
       if (!s.dirty) continue;
       s.dirty = false;
       IndexDoc doc = summary.call(s.observer, s.dataset, s.legs.values(), s.keys);
-      if (doc != null) sink.write(doc);
+      if (doc != null) sink.write(doc, false, Map.copyOf(s.holds));
     }
   }
 
@@ -240,18 +306,7 @@ public final class Correlator {
    */
   public void closeObserver(String observer) {
     String o = observer == null ? "" : observer;
-    for (Session s : new ArrayList<>(sessions.keySet())) if (s.observer.equals(o)) emit(s);
-    for (String k : new ArrayList<>(stays.keySet())) if (stays.get(k).observer.equals(o)) emitStay(k);
-  }
-
-  /**
-   * Per origin, the smallest offset of an event held in an open session or stay: input from there on must be
-   * kept (replayed after a crash) until those sessions are written.
-   */
-  public Map<String, Long> oldestOpen() {
-    Map<String, Long> min = new HashMap<>();
-    for (Session s : sessions.keySet()) for (Map.Entry<String, Long> e : s.first.entrySet()) min.merge(e.getKey(), e.getValue(), Math::min);
-    for (OpenStay st : stays.values()) for (Map.Entry<String, Long> e : st.first.entrySet()) min.merge(e.getKey(), e.getValue(), Math::min);
-    return min;
+    for (Session s : new ArrayList<>(sessions.keySet())) if (s.observer.equals(o)) emit(s, false);
+    for (String k : new ArrayList<>(stays.keySet())) if (stays.get(k).observer.equals(o)) emitStay(k, false);
   }
 }

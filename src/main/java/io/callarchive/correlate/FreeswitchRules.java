@@ -47,7 +47,10 @@ final class FreeswitchRules implements CallRules {
     l.start = LegState.min(l.start, epoch(s(f, "Caller-Channel-Created-Time"), true));
     l.answer = LegState.min(l.answer, epoch(s(f, "Caller-Channel-Answered-Time"), true));
     switch (name) {
-      case "CHANNEL_CREATE" -> l.start = LegState.min(l.start, o.time);
+      case "CHANNEL_CREATE" -> {
+        l.start = LegState.min(l.start, o.time);
+        l.created = true;
+      }
       case "CHANNEL_ANSWER" -> l.answer = LegState.min(l.answer, o.time);
       case "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE", "CHANNEL_DESTROY" -> {
         java.time.Instant hung = epoch(s(f, "Caller-Channel-Hangup-Time"), true);

@@ -36,7 +36,10 @@ final class KazooRules implements CallRules {
     l.start = LegState.min(l.start, epoch(text(f.get("Channel-Created-Time")), true));
     if (name == null) return;
     switch (name) {
-      case "CHANNEL_CREATE" -> l.start = LegState.min(l.start, o.time);
+      case "CHANNEL_CREATE" -> {
+        l.start = LegState.min(l.start, o.time);
+        l.created = true;
+      }
       case "CHANNEL_ANSWER" -> l.answer = o.time;
       case "CHANNEL_DESTROY", "CHANNEL_HANGUP" -> l.end = o.time;
       case "CHANNEL_TRANSFEROR", "CHANNEL_TRANSFEREE", "CHANNEL_REPLACED" -> l.transferred = true;

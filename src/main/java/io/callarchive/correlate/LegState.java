@@ -24,6 +24,11 @@ final class LegState {
   Instant end;
   boolean plumbing;
   boolean transferred;
+  /**
+   * This run read the leg's creation event (Newchannel, CHANNEL_CREATE, ChannelCreated, call_create). Not stored:
+   * it only tells the correlator that no earlier input can hold a part of the leg.
+   */
+  boolean created;
   /** The cause, chosen as the one stamped latest (a final event beats an earlier request). */
   Stamped causeName = Stamped.NONE;
   Stamped causeQ850 = Stamped.NONE;
@@ -136,6 +141,7 @@ final class LegState {
     end = min(end, o.end);
     plumbing |= o.plumbing;
     transferred |= o.transferred;
+    created |= o.created;
     causeName = causeName.latest(o.causeName);
     causeQ850 = causeQ850.latest(o.causeQ850);
     sipCode = sipCode.latest(o.sipCode);

@@ -20,7 +20,16 @@ public record ImportSummary(
     long deadLettered,
     Map<IndexType, Long> indexedByType,
     Duration elapsed,
-    Map<IndexType, Long> summariesWritten) {
+    Map<IndexType, Long> summariesWritten,
+    Map<String, Long> writeCounters) {
+
+  /** Without the write path's counters. */
+  public ImportSummary(
+      List<FileResult> files, long eventsRead, long skipped, long malformed, long indexed, long alreadyPresent,
+      long deadLettered, Map<IndexType, Long> indexedByType, Duration elapsed, Map<IndexType, Long> summariesWritten) {
+    this(files, eventsRead, skipped, malformed, indexed, alreadyPresent, deadLettered, indexedByType, elapsed,
+        summariesWritten, Map.of());
+  }
 
   /** Without call correlation (no summaries written). */
   public ImportSummary(
@@ -109,6 +118,15 @@ public record ImportSummary(
     out.printf(Locale.ROOT, "dead-lettered     %,12d   (%,d malformed input, %,d refused by the index)%n",
         deadLettered + malformed, malformed, deadLettered);
     out.printf(Locale.ROOT, "skipped           %,12d   (banners, responses, non-event messages)%n", skipped);
+    long retries = writeCounters.getOrDefault("bulk_retries", 0L) + writeCounters.getOrDefault("lookup_retries", 0L);
+    long conflicts = writeCounters.getOrDefault("conflicts", 0L);
+    if (retries > 0 || conflicts > 0) {
+      out.printf(Locale.ROOT, "retried writes    %,12d   (%,d conflicts with other writers, merged again)%n", retries, conflicts);
+    }
+    long lost = writeCounters.getOrDefault("dead_letters_lost", 0L);
+    if (lost > 0) {
+      out.printf(Locale.ROOT, "NOT ARCHIVED      %,12d   dead letters the index refused too: see the log%n", lost);
+    }
     out.printf(Locale.ROOT, "elapsed           %12.1f s   (%,.0f events/s)%n", elapsed.toMillis() / 1000.0, eventsPerSecond());
     if (unrecognisedFiles() > 0) {
       out.printf("not recognised    %12d   files (not event captures? name the format with --format)%n", unrecognisedFiles());
@@ -146,6 +164,7 @@ public record ImportSummary(
     summariesWritten.forEach((k, v) -> summaries.put(k.typeName(), v));
     m.put("summaries_written", summaries);
     m.put("already_present", alreadyPresent);
+    m.put("writes", new LinkedHashMap<>(writeCounters));
     m.put("dead_lettered", deadLettered + malformed);
     m.put("unrecognised_files", unrecognisedFiles());
     m.put("failed_files", failedFiles());

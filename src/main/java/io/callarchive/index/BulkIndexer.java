@@ -8,15 +8,15 @@ import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.util.BinaryData;
+import co.elastic.clients.util.ContentType;
 import io.callarchive.model.Doc;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.model.IndexType;
 import io.callarchive.pipeline.DocIds;
 import io.callarchive.pipeline.DocSink;
-import io.callarchive.parse.Text;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,7 +55,11 @@ public final class BulkIndexer implements DocSink {
   public final LongAdder alreadyPresent = new LongAdder();
   public final LongAdder deadLettered = new LongAdder();
   public final LongAdder retries = new LongAdder();
+  /** Dead letters that could not be written either: input we failed to archive at all. */
   public final LongAdder lost = new LongAdder();
+  /** Writes under a version check that found the document changed by another writer (then merged again). */
+  public final LongAdder conflicts = new LongAdder();
+  public final LongAdder deleted = new LongAdder();
   private final LongAdder[] indexedByType = new LongAdder[IndexType.values().length];
   private final LongAdder[] presentByType = new LongAdder[IndexType.values().length];
 
@@ -108,21 +112,83 @@ public final class BulkIndexer implements DocSink {
     return new Group();
   }
 
-  /** Accepts a document as part of a group (null: no group). */
-  public void accept(IndexDoc doc, Group group) {
-    outstanding.incrementAndGet();
-    if (group != null) group.pending.incrementAndGet();
-    submit(new Op(doc, group));
+  /** What became of one write; told to the write's {@link Callback} once, from an indexer thread. */
+  public enum Outcome {
+    /** Indexed, replaced or deleted. */
+    WRITTEN,
+    /** A create found the id taken: the document (or one with its id) is already there. */
+    EXISTS,
+    /** A write under {@code if_seq_no} found the document changed (or created) by another writer. */
+    CONFLICT,
+    /** A delete found nothing to delete. */
+    MISSING,
+    /** Refused for good (mapping, parse): a dead letter with the reason was written instead. */
+    DEAD_LETTERED
   }
 
-  /** A document on its way, with the group it counts towards. */
-  private record Op(IndexDoc doc, Group group) {}
+  /** Told the outcome of a write. Runs on an indexer thread: it must be quick and must not call the indexer. */
+  @FunctionalInterface
+  public interface Callback {
+    void done(Outcome outcome);
+  }
+
+  private enum Kind { CREATE, REPLACE, DELETE }
+
+  /** Accepts a document as part of a group (null: no group), written with {@code op_type=create}. */
+  public void accept(IndexDoc doc, Group group) {
+    enqueue(new Op(Kind.CREATE, doc, DocIds.indexName(doc.type(), doc.timestamp()), doc.id(), -1, -1, group, null));
+  }
+
+  /** Creates a document unless its id is taken; the callback tells which. */
+  public void create(IndexDoc doc, Group group, Callback callback) {
+    enqueue(new Op(Kind.CREATE, doc, DocIds.indexName(doc.type(), doc.timestamp()), doc.id(), -1, -1, group, callback));
+  }
+
+  /**
+   * Replaces the stored version {@code (seqNo, primaryTerm)} of a document, or creates it when {@code seqNo} is
+   * negative; {@link Outcome#CONFLICT} when another writer changed it first.
+   */
+  public void replace(IndexDoc doc, long seqNo, long primaryTerm, Group group, Callback callback) {
+    String index = DocIds.indexName(doc.type(), doc.timestamp());
+    enqueue(seqNo < 0
+        ? new Op(Kind.CREATE, doc, index, doc.id(), -1, -1, group, callback)
+        : new Op(Kind.REPLACE, doc, index, doc.id(), seqNo, primaryTerm, group, callback));
+  }
+
+  /** Overwrites a document whatever is stored (a document that is a pure function of another, already merged). */
+  public void overwrite(IndexDoc doc, Group group, Callback callback) {
+    enqueue(new Op(Kind.REPLACE, doc, DocIds.indexName(doc.type(), doc.timestamp()), doc.id(), -1, -1, group, callback));
+  }
+
+  /** Deletes a stored document, under its version when {@code seqNo} is not negative. */
+  public void delete(IndexType type, String index, String id, long seqNo, long primaryTerm, Group group, Callback callback) {
+    enqueue(new Op(Kind.DELETE, new IndexDoc(type, id, null, null, null, null), index, id, seqNo, primaryTerm, group, callback));
+  }
+
+  /** A write on its way, with the group it counts towards and whom to tell. */
+  private record Op(
+      Kind kind, IndexDoc doc, String index, String id, long seqNo, long primaryTerm, Group group, Callback callback) {}
+
+  private void enqueue(Op op) {
+    outstanding.incrementAndGet();
+    if (op.group() != null) op.group().pending.incrementAndGet();
+    submit(op);
+  }
 
   private void submit(Op op) {
-    IndexDoc doc = op.doc();
-    String index = DocIds.indexName(doc.type(), doc.timestamp());
-    BulkOperation bulkOp =
-        BulkOperation.of(o -> o.create(c -> c.index(index).id(doc.id()).document(doc.doc().asMap())));
+    BulkOperation bulkOp = switch (op.kind()) {
+      case CREATE -> BulkOperation.of(o -> o.create(c -> c.index(op.index()).id(op.id()).document(body(op.doc()))));
+      case REPLACE -> BulkOperation.of(o -> o.index(c -> {
+        c.index(op.index()).id(op.id()).document(body(op.doc()));
+        if (op.seqNo() >= 0) c.ifSeqNo(op.seqNo()).ifPrimaryTerm(op.primaryTerm());
+        return c;
+      }));
+      case DELETE -> BulkOperation.of(o -> o.delete(d -> {
+        d.index(op.index()).id(op.id());
+        if (op.seqNo() >= 0) d.ifSeqNo(op.seqNo()).ifPrimaryTerm(op.primaryTerm());
+        return d;
+      }));
+    };
     ingester.add(bulkOp, op);
   }
 
@@ -185,8 +251,15 @@ public final class BulkIndexer implements DocSink {
     return presentByType[type.ordinal()].sum();
   }
 
-  private void done(Op op) {
+  private void done(Op op, Outcome outcome) {
     attempts.remove(op);
+    if (op.callback() != null) {
+      try {
+        op.callback().done(outcome);
+      } catch (RuntimeException e) {
+        log.error("A write callback failed for {} {}", op.index(), op.id(), e);
+      }
+    }
     if (op.group() != null) op.group().pending.decrementAndGet();
     outstanding.decrementAndGet();
   }
@@ -208,34 +281,50 @@ public final class BulkIndexer implements DocSink {
   private void deadLetter(Op op, ErrorCause error) {
     IndexDoc doc = op.doc();
     if (doc.type() == IndexType.DEADLETTER) {
-      // A dead letter that cannot be written is the one thing we cannot archive: say so loudly.
+      // A dead letter that cannot be written is the one thing we cannot archive: say so loudly, and count it.
       lost.increment();
       log.error("Could not write dead letter {} from {}: {}", doc.id(), doc.provenance(), error.reason());
-      done(op);
+      done(op, Outcome.DEAD_LETTERED);
       return;
     }
-    Instant now = Instant.now();
-    Doc dl = new Doc();
-    dl.put("@timestamp", now.toString());
-    dl.put("event.kind", "pipeline_error");
-    dl.put("event.dataset", doc.doc().getString("event.dataset"));
-    dl.put("event.action", doc.doc().getString("event.action"));
-    dl.put("event.ingested", now.toString());
-    dl.put("error.type", "index:" + error.type());
-    dl.put("error.message", "could not index into " + doc.type().typeName() + ": " + error.reason());
-    dl.put("log.file.path", doc.provenance().origin());
-    dl.put("log.offset", doc.provenance().offset());
-    Text.Decoded text = Text.decode(doc.raw());
-    dl.put("event.original", text.text());
-    if (text.lossy()) dl.put("event.original_base64", Base64.getEncoder().encodeToString(doc.raw()));
-    String id = DocIds.of("deadletter", "index", doc.type(), doc.id());
-    IndexDoc letter = new IndexDoc(IndexType.DEADLETTER, id, now, dl, doc.raw(), doc.provenance());
+    byte[] raw = doc.raw();
+    if (raw == null && doc.doc() != null) {
+      // a derived document (a summary) has no input bytes of its own: keep the document itself
+      raw = json(doc.doc());
+    }
+    String what = op.kind() == Kind.DELETE ? "delete from " : "index into ";
+    IndexDoc letter = DeadLetters.of(
+        raw, doc.provenance(), "index:" + error.type(), "could not " + what + doc.type().typeName() + ": " + error.reason(),
+        doc.doc() == null ? null : doc.doc().getString("event.dataset"),
+        doc.doc() == null ? null : doc.doc().getString("event.action"), Instant.now(),
+        "deadletter", "index", doc.type(), op.id());
     deadLettered.increment();
     // The letter counts towards the document's group, so the group is done only once the letter is written.
+    Op letterOp = new Op(Kind.CREATE, letter, DocIds.indexName(IndexType.DEADLETTER, letter.timestamp()), letter.id(),
+        -1, -1, op.group(), null);
     outstanding.incrementAndGet();
     if (op.group() != null) op.group().pending.incrementAndGet();
-    done(op);
-    submit(new Op(letter, op.group()));
+    done(op, Outcome.DEAD_LETTERED);
+    submit(letterOp);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The document as JSON bytes, serialised once by Jackson directly: handed a map, the ingester would serialise
+   * it twice through the JSON-P layer (once to size the request, once to send it), which was a third of the
+   * importer's CPU in the profile.
+   */
+  private static BinaryData body(IndexDoc doc) {
+    return BinaryData.of(json(doc.doc()), ContentType.APPLICATION_JSON);
+  }
+
+  private static byte[] json(Doc d) {
+    try {
+      return JSON.writeValueAsBytes(d.asMap());
+    } catch (java.io.IOException e) {
+      return String.valueOf(d.asMap()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   /** Failures worth retrying: the cluster is busy or a shard is not ready; anything else would fail again. */
@@ -259,21 +348,31 @@ public final class BulkIndexer implements DocSink {
       List<BulkResponseItem> items = response.items();
       for (int i = 0; i < items.size(); i++) {
         BulkResponseItem item = items.get(i);
-        Op doc = contexts.get(i);
+        Op op = contexts.get(i);
         int status = item.status();
+        int type = op.doc().type().ordinal();
         if (item.error() == null && status < 300) {
-          indexed.increment();
-          indexedByType[doc.doc().type().ordinal()].increment();
-          done(doc);
-        } else if (status == 409) {
+          if (op.kind() == Kind.DELETE) {
+            deleted.increment();
+          } else {
+            indexed.increment();
+            indexedByType[type].increment();
+          }
+          done(op, Outcome.WRITTEN);
+        } else if (status == 409 && op.kind() == Kind.CREATE && op.seqNo() < 0) {
           alreadyPresent.increment();
-          presentByType[doc.doc().type().ordinal()].increment();
-          done(doc);
+          presentByType[type].increment();
+          done(op, Outcome.EXISTS);
+        } else if (status == 409) {
+          conflicts.increment();
+          done(op, Outcome.CONFLICT);
+        } else if (status == 404 && op.kind() == Kind.DELETE) {
+          done(op, Outcome.MISSING);
         } else if (retryable(status, item.error())) {
           anyRetry = true;
-          retryLater(doc, status + " " + (item.error() != null ? item.error().type() : ""));
+          retryLater(op, status + " " + (item.error() != null ? item.error().type() : ""));
         } else {
-          deadLetter(doc, item.error() != null ? item.error() : ErrorCause.of(e -> e.type("http_" + status).reason("status " + status)));
+          deadLetter(op, item.error() != null ? item.error() : ErrorCause.of(e -> e.type("http_" + status).reason("status " + status)));
         }
       }
       if (!anyRetry) failingSince.set(null);

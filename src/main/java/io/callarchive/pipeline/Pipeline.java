@@ -29,6 +29,8 @@ public final class Pipeline {
   public final LongAdder skipped = new LongAdder();
   public final LongAdder malformed = new LongAdder();
   public final LongAdder derived = new LongAdder();
+  /** Events the correlator failed on: archived, and dead-lettered as well so the failure is seen. */
+  public final LongAdder correlationFailures = new LongAdder();
 
   public Pipeline(List<Enricher> enrichers, DocSink sink, Clock clock) {
     this(enrichers, sink, clock, doc -> {});
@@ -50,14 +52,34 @@ public final class Pipeline {
     switch (piece) {
       case Parsed.Event e -> {
         events.increment();
-        IndexDoc doc = normalise(e, format, ctx);
-        for (Enricher en : enrichers) {
-          en.enrich(doc, d -> {
-            derived.increment();
-            sink.accept(d);
-          });
+        String stage = "normalise";
+        IndexDoc doc = null;
+        List<IndexDoc> made = new java.util.ArrayList<>(2);
+        try {
+          doc = normalise(e, format, ctx);
+          for (Enricher en : enrichers) {
+            stage = "enrich:" + en.getClass().getSimpleName();
+            en.enrich(doc, made::add);
+          }
+          stage = "correlate";
+          afterEnrichment.accept(doc);
+        } catch (RuntimeException ex) {
+          // A bug met by one odd event must not stop the import: the event is kept as a dead letter, with the
+          // stage that failed (house style rule 3), and the rest of the input carries on.
+          if (!stage.equals("correlate")) {
+            malformed.increment();
+            sink.accept(deadLetter(e.raw(), e.provenance(), stage, ex.getClass().getSimpleName() + ": " + ex.getMessage(),
+                format.dataset()));
+            return;
+          }
+          correlationFailures.increment();
+          sink.accept(deadLetter(e.raw(), e.provenance(), stage, ex.getClass().getSimpleName() + ": " + ex.getMessage(),
+              format.dataset()));
         }
-        afterEnrichment.accept(doc);
+        for (IndexDoc d : made) {
+          derived.increment();
+          sink.accept(d);
+        }
         sink.accept(doc);
       }
       case Parsed.Skipped s -> skipped.increment();
@@ -65,6 +87,21 @@ public final class Pipeline {
         malformed.increment();
         sink.accept(deadLetter(m.raw(), m.provenance(), "parse", m.reason(), format.dataset()));
       }
+    }
+  }
+
+  /**
+   * Reads an event again after a restart, only to rebuild the correlator's open sessions: its documents (the event
+   * and what the enrichers derive from it) are indexed already, so nothing goes to the sink and nothing is counted.
+   */
+  public void replay(Parsed piece, EventFormat format, SourceContext ctx, java.util.function.Consumer<IndexDoc> correlate) {
+    if (!(piece instanceof Parsed.Event e)) return;
+    try {
+      IndexDoc doc = normalise(e, format, ctx);
+      for (Enricher en : enrichers) en.enrich(doc, d -> {});
+      correlate.accept(doc);
+    } catch (RuntimeException ex) {
+      // the first reading dead-lettered this event already
     }
   }
 
@@ -116,21 +153,8 @@ public final class Pipeline {
 
   /** A dead letter: the input as text (invalid UTF-8 escaped and also kept in base64), where, and why. */
   public IndexDoc deadLetter(byte[] raw, Provenance p, String stage, String reason, String dataset) {
-    Instant now = clock.instant();
-    Doc doc = new Doc();
-    doc.put("@timestamp", now.toString());
-    doc.put("event.kind", "pipeline_error");
-    doc.put("event.dataset", dataset);
-    doc.put("event.ingested", now.toString());
-    doc.put("error.type", stage);
-    doc.put("error.message", reason);
-    doc.put("log.file.path", p.origin());
-    doc.put("log.offset", p.offset());
-    Text.Decoded text = Text.decode(raw);
-    doc.put("event.original", text.text());
-    if (text.lossy()) doc.put("event.original_base64", Base64.getEncoder().encodeToString(raw));
-    String id = DocIds.of("deadletter", stage, p.origin(), p.offset(), raw);
-    return new IndexDoc(IndexType.DEADLETTER, id, now, doc, raw, p);
+    return io.callarchive.index.DeadLetters.of(
+        raw, p, stage, reason, dataset, null, clock.instant(), "deadletter", stage, p.origin(), p.offset(), raw);
   }
 
   private static String observerFrom(Map<String, Object> fields) {

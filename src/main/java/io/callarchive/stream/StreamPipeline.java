@@ -1,11 +1,7 @@
 package io.callarchive.stream;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import io.callarchive.correlate.Correlator;
 import io.callarchive.correlate.CorrelatorSettings;
-import io.callarchive.correlate.SummaryWriter;
-import io.callarchive.correlate.TableCauses;
-import io.callarchive.enrich.Enrichers;
 import io.callarchive.index.BulkIndexer;
 import io.callarchive.model.Doc;
 import io.callarchive.model.IndexDoc;
@@ -15,6 +11,7 @@ import io.callarchive.model.Provenance;
 import io.callarchive.parse.EventFormat;
 import io.callarchive.parse.EventReader;
 import io.callarchive.parse.Formats;
+import io.callarchive.pipeline.Assembly;
 import io.callarchive.pipeline.DocIds;
 import io.callarchive.pipeline.DocSink;
 import io.callarchive.pipeline.Pipeline;
@@ -38,27 +35,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stream's wiring of the one pipeline (the only class that knows it, so that it can be swapped for the
- * shared assembly): spool records → the source's format reader over the frame's bytes → {@link Pipeline}
- * (normalise, enrich) → {@link BulkIndexer}, and events → {@link Correlator} → {@link SummaryWriter}.
+ * The stream's use of the one pipeline {@link Assembly}: spool records → the source's format reader over the
+ * frame's bytes → the assembly (normalise, enrich, correlate; documents to its bulk indexer, in one group per
+ * checkpoint).
  *
  * <p>Positions. A frame's provenance is {@code (origin, spool sequence, length)}; its untimed events take their
- * identity from that sequence, so a replay makes the same ids. Every {@code checkpointEvery} the pipeline lets the
- * correlator see the wall clock (calls ended more than the grace ago are written complete, running calls are
- * written as they stand), flushes the summaries (synchronous), and closes a bulk group. When the group is
- * acknowledged, each connection is released up to the smaller of what was read and the oldest event still held by
- * an open call: after a crash the replay from there rebuilds the open calls.
+ * identity from that sequence, so a replay makes the same ids. Every {@code checkpointEvery} the assembly sees the
+ * wall clock (calls ended more than the grace ago are written complete), running calls are written as they stand,
+ * and a bulk group is closed with, per connection, {@link Assembly#releasable}: the smaller of what was read and
+ * the oldest input an open call or a summary on its way holds. When the group is acknowledged, the spool is
+ * released up to there: after a crash the replay from there rebuilds the open calls, and deterministic ids make
+ * what is written again harmless.
  *
- * <p>Failure. When the summaries cannot be written (Elasticsearch gone), everything in memory is dropped and the
- * spool is read again from the released positions once Elasticsearch answers: deterministic ids make the replay
- * harmless. One thread ({@link #run}); the counters and {@link #listeners} may be used from any thread.
+ * <p>Failure. Should the assembly throw (Elasticsearch refusing past every retry), the in-memory state is dropped
+ * and the spool is read again from the released positions once Elasticsearch answers. One thread ({@link #run}); the counters and {@link #listeners} may be used from any thread.
  */
 public final class StreamPipeline implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(StreamPipeline.class);
 
   private final Spool spool;
   private final ElasticsearchClient client;
-  private final BulkIndexer indexer;
+  private Assembly assembly;
+  private BulkIndexer indexer;
   private final Map<String, StreamConfig.Source> sources = new HashMap<>();
   private final Map<String, String> connectionByOrigin = new HashMap<>();
   private final Formats formats = Formats.standard();
@@ -80,8 +78,6 @@ public final class StreamPipeline implements Runnable {
 
   private Spool.Cursor cursor;
   private Pipeline pipeline;
-  private Correlator correlator;
-  private SummaryWriter summaries;
   private BulkIndexer.Group group;
   private final Map<String, Long> read = new HashMap<>();
   private final Map<String, Long> readInGroup = new HashMap<>();
@@ -100,11 +96,10 @@ public final class StreamPipeline implements Runnable {
   private int receivedCount;
 
   public StreamPipeline(
-      Spool spool, ElasticsearchClient client, BulkIndexer indexer, List<StreamConfig.Source> sources,
-      StreamConfig.Correlation settings, Clock clock) {
+      Spool spool, ElasticsearchClient client, List<StreamConfig.Source> sources, StreamConfig.Correlation settings,
+      Clock clock) {
     this.spool = spool;
     this.client = client;
-    this.indexer = indexer;
     this.clock = clock;
     this.settings = settings;
     this.checkpointEvery = settings.updateEvery();
@@ -127,9 +122,21 @@ public final class StreamPipeline implements Runnable {
       }
     }
     cursor = spool.cursor();
-    summaries = new SummaryWriter(client, new TableCauses());
-    correlator = new Correlator(
-        new CorrelatorSettings(settings.grace(), settings.idleTimeout(), 200_000), new TableCauses(), summaries);
+    Assembly old = assembly;
+    if (old != null) {
+      // What the old one holds is not released: it is read again. Its close may wait on Elasticsearch.
+      Thread.ofPlatform().daemon().name("stream-old-assembly").start(() -> {
+        try {
+          old.indexer().close();
+        } catch (RuntimeException e) {
+          log.debug("closing the previous assembly: {}", e.toString());
+        }
+      });
+    }
+    // The stream never gives up on Elasticsearch: what it cannot write waits in the spool.
+    assembly = Assembly.create(client, new Assembly.Settings(2000, Duration.ofDays(3650),
+        new CorrelatorSettings(settings.grace(), settings.idleTimeout(), 200_000)), clock);
+    indexer = assembly.indexer();
     DocSink sink = new DocSink() {
       @Override
       public void accept(IndexDoc doc) {
@@ -150,7 +157,7 @@ public final class StreamPipeline implements Runnable {
       @Override
       public void close() {}
     };
-    pipeline = new Pipeline(Enrichers.standard(), sink, clock, correlator::accept);
+    pipeline = assembly.pipeline(sink);
     read.clear();
     readInGroup.clear();
     receivedCount = 0;
@@ -168,7 +175,7 @@ public final class StreamPipeline implements Runnable {
       while (running) {
         boolean ok;
         try {
-          ok = client.ping().value();
+          ok = answers();
         } catch (IOException | RuntimeException e) {
           ok = false;
         }
@@ -184,6 +191,11 @@ public final class StreamPipeline implements Runnable {
         }
       }
     });
+  }
+
+  /** GET / is not served by every distribution (the minimal one answers 405); cluster health is. */
+  private boolean answers() throws IOException {
+    return client.cluster().health(h -> h.timeout(t -> t.time("5s"))).status() != null;
   }
 
   @Override
@@ -221,7 +233,7 @@ public final class StreamPipeline implements Runnable {
     long delay = 500;
     while (running) {
       try {
-        if (client.ping().value()) {
+        if (answers()) {
           elasticsearchOk = true;
           return;
         }
@@ -295,20 +307,18 @@ public final class StreamPipeline implements Runnable {
     pipeline.sink().accept(new IndexDoc(IndexType.EVENTS, id, r.received(), doc, raw, at));
     switch (r.state()) {
       // The source had a gap: calls open across it end incomplete now, and are completed by what comes later.
-      case "disconnected", "sequence_gap", "auth_failed", "spool_full" -> correlator.closeObserver(src.observerName());
+      case "disconnected", "sequence_gap", "auth_failed", "spool_full" -> assembly.correlator().closeObserver(src.observerName());
       default -> {}
     }
   }
 
   private void checkpoint() {
-    correlator.tick(clock.instant());
-    correlator.writeOpen();
-    summaries.flush();
-    Map<String, Long> release = new HashMap<>(read);
-    Map<String, Long> open = correlator.oldestOpen();
-    for (Map.Entry<String, Long> e : open.entrySet()) {
-      String conn = connectionByOrigin.get(e.getKey());
-      if (conn != null) release.merge(conn, e.getValue(), Math::min);
+    assembly.tick(clock.instant());
+    assembly.correlator().writeOpen();
+    Map<String, Long> release = new HashMap<>();
+    for (Map.Entry<String, Long> e : read.entrySet()) {
+      StreamConfig.Source src = sources.get(e.getKey());
+      release.put(e.getKey(), src == null ? e.getValue() : Math.min(e.getValue(), assembly.releasable(src.origin(), e.getValue())));
     }
     pending.add(new Checkpoint(group, release, new HashMap<>(readInGroup), groupOldest,
         java.util.Arrays.copyOf(receivedMs, receivedCount)));
@@ -370,6 +380,31 @@ public final class StreamPipeline implements Runnable {
   }
 
   public int openCalls() {
-    return correlator.openSessions();
+    Assembly a = assembly;
+    return a == null ? 0 : a.correlator().openSessions();
+  }
+
+  /** The bulk indexer in use (a new one after a rewind). */
+  public BulkIndexer indexer() {
+    return indexer;
+  }
+
+  /** Closes the assembly: writes what it holds within {@code max}, else leaves it to the spool's replay. */
+  public void close(Duration max) {
+    Assembly a = assembly;
+    if (a == null) return;
+    Thread closer = Thread.ofPlatform().daemon().name("stream-assembly-close").start(() -> {
+      try {
+        a.indexer().close();
+      } catch (RuntimeException e) {
+        log.warn("Closing the bulk indexer: {}", e.getMessage());
+      }
+    });
+    try {
+      closer.join(max);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) log.warn("Elasticsearch did not take the last documents; they stay in the spool for the next start");
   }
 }

@@ -4,7 +4,6 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.callarchive.index.BulkIndexer;
 import io.callarchive.index.Templates;
 import io.callarchive.model.IndexDoc;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -51,7 +50,6 @@ public final class StreamService implements Closeable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<Consumer<IndexDoc>> pendingListeners = new ArrayList<>();
   private Spool spool;
-  private BulkIndexer indexer;
   private StreamPipeline pipeline;
   private Thread pipelineThread;
   private HttpServer http;
@@ -73,8 +71,7 @@ public final class StreamService implements Closeable {
   public void start() throws IOException {
     new Templates(templates).install(client);
     spool = new Spool(config.spool(), clock);
-    indexer = new BulkIndexer(client, 2000, Duration.ofDays(3650));
-    pipeline = new StreamPipeline(spool, client, indexer, config.sources(), config.correlation(), clock);
+    pipeline = new StreamPipeline(spool, client, config.sources(), config.correlation(), clock);
     pipeline.listeners.addAll(pendingListeners);
     timer = Executors.newScheduledThreadPool(1, r -> Thread.ofPlatform().daemon().name("stream-keepalive").unstarted(r));
     for (StreamConfig.Source s : config.sources()) {
@@ -186,11 +183,11 @@ public final class StreamService implements Closeable {
     }
     FunctionCounter.builder("callarchive.stream.deadlettered", pipeline.deadLettered, LongAdder::sum)
         .description("documents sent to the dead-letter index").register(registry);
-    FunctionCounter.builder("callarchive.stream.events.indexed", indexer, i -> i.indexed.sum())
+    FunctionCounter.builder("callarchive.stream.events.indexed", pipeline, p -> p.indexer().indexed.sum())
         .description("documents Elasticsearch created").register(registry);
-    FunctionCounter.builder("callarchive.stream.events.already.present", indexer, i -> i.alreadyPresent.sum())
+    FunctionCounter.builder("callarchive.stream.events.already.present", pipeline, p -> p.indexer().alreadyPresent.sum())
         .description("documents found already indexed (replays)").register(registry);
-    FunctionCounter.builder("callarchive.stream.bulk.retries", indexer, i -> i.retries.sum())
+    FunctionCounter.builder("callarchive.stream.bulk.retries", pipeline, p -> p.indexer().retries.sum())
         .description("bulk operations retried").register(registry);
     FunctionCounter.builder("callarchive.stream.rewinds", pipeline.rewinds, LongAdder::sum)
         .description("times the pipeline read the spool again after Elasticsearch failed").register(registry);
@@ -237,19 +234,7 @@ public final class StreamService implements Closeable {
     }
     if (http != null) http.stop(0);
     if (timer != null) timer.shutdownNow();
-    if (indexer != null) {
-      // Bounded: with Elasticsearch away the indexer would retry for ever. What it holds is in the spool, not
-      // released, and is written at the next start.
-      Thread closer = Thread.ofPlatform().daemon().name("stream-indexer-close").start(() -> {
-        try {
-          indexer.close();
-        } catch (RuntimeException e) {
-          log.warn("Closing the bulk indexer: {}", e.getMessage());
-        }
-      });
-      join(closer, Duration.ofSeconds(10));
-      if (closer.isAlive()) log.warn("Elasticsearch did not take the last documents; they stay in the spool for the next start");
-    }
+    if (pipeline != null) pipeline.close(Duration.ofSeconds(10));
     if (spool != null) spool.close();
     registry.close();
     log.info("Stream stopped{}", pipeline != null && pipeline.drained() ? "; everything read was acknowledged" : "");

@@ -26,9 +26,16 @@ class PieceReaderTest {
 
   private static List<Parsed> read(Path file, EventFormat format, long start, long end, ExecutionContext ctx)
       throws Exception {
+    return read(file, format, start, end, ctx, PieceReader.Correlation.NONE);
+  }
+
+  private static List<Parsed> read(
+      Path file, EventFormat format, long start, long end, ExecutionContext ctx, PieceReader.Correlation correlation)
+      throws Exception {
     Progress progress = new Progress(Progress.Mode.NONE, System.err, end, 1, Duration.ofSeconds(1), () -> 0);
     PieceReader r = new PieceReader(
-        file, format, start, end, new FileCounts(), progress.file(file, 1, start, end), new Checkpoint(null));
+        file, format, start, end, new FileCounts(), progress.file(file, 1, start, end), new Checkpoint(null),
+        correlation);
     List<Parsed> out = new ArrayList<>();
     r.open(ctx);
     try {
@@ -119,6 +126,49 @@ class PieceReaderTest {
     List<Parsed> tail = read(file, new AmiFormat(), cut, Files.size(file), new ExecutionContext());
     assertEquals(all.size() - 3, tail.size());
     assertEquals(all.get(3).provenance(), tail.get(0).provenance());
+  }
+
+  /** A restart re-reads from the replay point for the open calls, and imports only from the committed offset. */
+  @Test
+  void piecesBetweenTheReplayPointAndTheCommittedOffsetAreOnlyReplayed(@TempDir Path tmp) throws Exception {
+    Path file = io.callarchive.it.Traffic.write(io.callarchive.it.Traffic.ami(6, 2.0), null, tmp, "ami.log", 1).get(0);
+    List<Parsed> all = read(file, new AmiFormat(), 0, Files.size(file), new ExecutionContext());
+    assertTrue(all.size() > 100, "pieces: " + all.size());
+    long replayFrom = all.get(30).provenance().offset();
+    Parsed lastCommitted = all.get(70);
+    long committed = lastCommitted.provenance().offset() + lastCommitted.provenance().length();
+    List<Parsed> replayed = new ArrayList<>();
+    long[] ended = {0};
+    PieceReader.Correlation held = new PieceReader.Correlation() {
+      @Override
+      public long replayFrom(String origin, long durable) {
+        return Math.min(durable, replayFrom + 1); // an open call still holds input from just after the old point
+      }
+
+      @Override
+      public void release(String origin, long before) {}
+
+      @Override
+      public void replay(Parsed piece) {
+        replayed.add(piece);
+      }
+
+      @Override
+      public void endOfFile() {
+        ended[0]++;
+      }
+    };
+    ExecutionContext ctx = new ExecutionContext();
+    ctx.putLong(PieceReader.OFFSET, committed);
+    ctx.putLong(PieceReader.REPLAY, replayFrom);
+    List<Parsed> rest = read(file, new AmiFormat(), 0, Files.size(file), ctx, held);
+    assertEquals(all.subList(30, 71).stream().map(Parsed::provenance).toList(),
+        replayed.stream().map(Parsed::provenance).toList(), "pieces 30..70 go to the correlator only");
+    assertEquals(all.subList(71, all.size()).stream().map(Parsed::provenance).toList(),
+        rest.stream().map(Parsed::provenance).toList(), "the import goes on after the committed offset");
+    assertEquals(committed, ctx.getLong(PieceReader.OFFSET));
+    assertEquals(replayFrom + 1, ctx.getLong(PieceReader.REPLAY), "the commit saves where the open calls begin");
+    assertEquals(0, ended[0], "pieces came since the last chunk: its writer tells the end, not the reader");
   }
 
   @Test

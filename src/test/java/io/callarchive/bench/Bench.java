@@ -56,107 +56,182 @@ public final class Bench {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static void main(String[] args) throws Exception {
-    long amiMb = Long.parseLong(arg(args, "--ami-mb", "1024"));
+    long mb = Long.parseLong(arg(args, "--mb", "100"));
+    int files = Integer.parseInt(arg(args, "--files", "1"));
     int port = Integer.parseInt(arg(args, "--port", "9281"));
     Path work = Path.of(arg(args, "--work", "target/bench")).toAbsolutePath();
     Path dist = Path.of(arg(args, "--es-dist", "target/elasticsearch-dist/elasticsearch-9.2.0.zip")).toAbsolutePath();
     int batch = Integer.parseInt(arg(args, "--chunk-size", "2000"));
-    Path data = Files.createDirectories(work.resolve("data"));
+    Path data = Files.createDirectories(work.resolve("data-" + mb + "m-" + files));
 
+    // A day of realistic traffic (25+ events per call, as a PBX emits them): 70 % AMI, 20 % FreeSWITCH, 10 %
+    // Kazoo, each format cut into --files rotated files.
     long t = System.nanoTime();
-    Path ami = data.resolve("ami.log");
-    Path kazoo = data.resolve("kazoo.jsonl");
-    if (!Files.exists(ami) || Files.size(ami) < amiMb << 20) Generate.ami(ami, amiMb << 20);
-    if (!Files.exists(kazoo) || Files.size(kazoo) < (amiMb << 20) / 10) Generate.kazoo(kazoo, (amiMb << 20) / 10);
+    List<Path> inputs = new ArrayList<>();
+    long calls = 0;
+    calls += generate(data, "ami.log", files, (mb << 20) * 7 / 10, "Asterisk Call Manager/9.0.0\r\n",
+        io.callarchive.it.Traffic::ami, 0.9, inputs);
+    calls += generate(data, "freeswitch.log", files, (mb << 20) * 2 / 10, null, io.callarchive.it.Traffic::freeswitch, 3,
+        inputs);
+    calls += generate(data, "kazoo.jsonl", files, (mb << 20) / 10, null, io.callarchive.it.Traffic::kazoo, 3, inputs);
     System.err.printf("data ready in %.0f s: %s%n", (System.nanoTime() - t) / 1e9, data);
 
     LocalNode node = new LocalNode(new LocalNodeSettings(
         work.resolve("es-home"), dist, port, 1024, Path.of(System.getProperty("java.home")),
         LocalNodeSettings.DEFAULT_USER, Duration.ofMinutes(4)));
     node.start();
+    long nodePid = node.runningPid().orElseThrow();
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     try (ElasticsearchClient es = EsConnection.plain(node.settings().url()).client()) {
-      // The node warms up on the first run of each kind, so the ceiling is measured before and after the import
-      // and the better of the two is the reference.
-      wipe(es);
-      new Templates(null).install(es);
+      // parse + normalise + enrich + serialise alone, one thread, no Elasticsearch: the importer's floor
+      long cpu0 = os.getProcessCpuTime();
       long serStart = System.nanoTime();
-      List<Path> bodies = serialise(List.of(ami, kazoo), work.resolve("bulk"), batch);
+      long[] alone = serialiseOnly(inputs);
       double serSecs = (System.nanoTime() - serStart) / 1e9;
-      double[] raw1 = timedSend(node.settings().url(), bodies);
-      System.err.printf("raw ceiling, first run: %,.0f docs/s%n", raw1[0] / raw1[1]);
+      double serCpu = (os.getProcessCpuTime() - cpu0) / 1e9;
 
       // The import, as an operator runs it (fresh job history so everything is read).
       wipe(es);
       Path jobs = work.resolve("jobs-" + System.currentTimeMillis());
       ImportSummary s;
+      long nodeCpu0 = cpuTicks(nodePid);
+      long importCpu0 = os.getProcessCpuTime();
       try (JobDatabase db = JobDatabase.embedded(jobs)) {
-        s = BatchImport.run(es, db, List.of(ami, kazoo), ImportOptions.defaults(), null,
+        s = BatchImport.run(es, db, inputs, ImportOptions.defaults(), null,
             new BatchImport.Settings(batch, Progress.Mode.LOG, System.err, Duration.ofSeconds(30)));
       }
-      long docs = s.indexed() + s.alreadyPresent() + s.deadLettered();
+      double importCpu = (os.getProcessCpuTime() - importCpu0) / 1e9;
+      double nodeImportCpu = (cpuTicks(nodePid) - nodeCpu0) / 100.0;
       double importSecs = s.elapsed().toMillis() / 1000.0;
-      System.err.printf("import: %d events, %d documents in %.1f s%n", s.eventsRead(), docs, importSecs);
-      System.err.printf("parse + normalise + serialise alone (no Elasticsearch): %.1f s, %,.0f docs/s%n", serSecs, docs / serSecs);
+      System.err.printf("import: %d events, %d files in %.1f s%n", s.eventsRead(), inputs.size(), importSecs);
 
+      // The fair ceiling: every document the import produced, read back (same indices and ids), the indices
+      // emptied, and the same documents sent as pre-serialised _bulk bodies at the importer's concurrency.
+      es.indices().refresh(r -> r.index("callarchive-*"));
+      List<Path> bodies = readBack(es, work.resolve("bulk"), batch / 2);
+      long produced = countLines(bodies) / 2;
       wipe(es);
       new Templates(null).install(es);
-      double[] raw2 = timedSend(node.settings().url(), bodies);
-      System.err.printf("raw ceiling, second run: %,.0f docs/s%n", raw2[0] / raw2[1]);
-      double[] best = raw1[0] / raw1[1] >= raw2[0] / raw2[1] ? raw1 : raw2;
-      long rawDocs = (long) best[0];
-      double rawSecs = best[1];
-      double importRate = docs / importSecs;
-      double rawRate = rawDocs / rawSecs;
-      long fileBytes = Files.size(ami) + Files.size(kazoo);
+      long nodeCpu1 = cpuTicks(nodePid);
+      double[] raw = timedSend(node.settings().url(), bodies);
+      double nodeRawCpu = (cpuTicks(nodePid) - nodeCpu1) / 100.0;
+      double ratio = raw[1] / importSecs;
+      long events = s.eventsRead();
       System.out.printf(Locale.ROOT, """
           | measure | value |
           |---|---|
-          | input | %,d MiB (AMI %,d MiB, Kazoo %,d MiB) |
-          | events | %,d |
-          | import (batch job, chunk %d) | %,.0f docs/s (%.1f s) |
-          | raw ceiling (pre-serialised `_bulk`, %d docs/request, 2 in flight) | %,.0f docs/s (%.1f s) |
-          | parse + normalise + serialise alone, one thread | %,.0f docs/s |
-          | ratio import / ceiling | %.0f %% |
-          | importer heap cap | -Xmx%s (measured max heap) |
+          | input | %,d MiB in %d files (AMI, FreeSWITCH, Kazoo), %,d calls, %,d events (%.1f events per call) |
+          | documents the import produced (all indices) | %,d |
+          | import (batch job, chunk %d) | %.1f s, %,.0f events/s |
+          | fair ceiling: the same documents pre-serialised, %d per request, 2 in flight | %.1f s, %,.0f docs/s |
+          | **ratio ceiling time / import time** | **%.2f** |
+          | importer CPU per 1,000 events | %.1f ms |
+          | parse + normalise + enrich + serialise alone, per 1,000 events | %.1f ms (%.1f s wall, one thread) |
+          | importer CPU / alone | %.2f |
+          | node CPU during the import / during the raw replay | %.1f s / %.1f s |
+          | importer heap cap | -Xmx%dm |
           %n""",
-          fileBytes >> 20, Files.size(ami) >> 20, Files.size(kazoo) >> 20, s.eventsRead(), batch, importRate,
-          importSecs, batch, rawRate, rawSecs, docs / serSecs, 100 * importRate / rawRate, (Runtime.getRuntime().maxMemory() >> 20) + "m");
+          mb, inputs.size(), calls, events, events / (double) calls, produced, batch, importSecs, events / importSecs,
+          batch / 2, raw[1], raw[0] / raw[1], ratio, 1000 * importCpu / events, 1000 * serCpu / alone[0], serSecs,
+          importCpu / serCpu, nodeImportCpu, nodeRawCpu, Runtime.getRuntime().maxMemory() >> 20);
     } finally {
       node.stop();
     }
   }
 
-  private static void wipe(ElasticsearchClient es) throws IOException {
-    es.indices().delete(r -> r.index("callarchive-*").allowNoIndices(true)
-        .expandWildcards(co.elastic.clients.elasticsearch._types.ExpandWildcard.All));
+  private static long generate(Path dir, String name, int files, long bytes, String header,
+      io.callarchive.it.Traffic.Calls calls, double gap, List<Path> out) throws IOException {
+    long count = 0;
+    for (int f = 0; f < files; f++) {
+      Path p = dir.resolve(files == 1 ? name : name + "." + f);
+      out.add(p);
+      long perFile = bytes / files;
+      if (Files.exists(p) && Files.size(p) >= perFile) continue;
+      // each file its own calls: ids and times moved on by the file number
+      final int base = f * 10_000_000;
+      io.callarchive.it.Traffic.stream((first, n, g) -> calls.make(base + first, n, g), gap, header, p, perFile);
+    }
+    for (Path p : out) if (p.getFileName().toString().startsWith(name)) count += countCalls(p, name);
+    return count;
   }
 
-  /** Runs the files through the same pipeline and writes {@code _bulk} bodies of {@code batch} create ops each. */
-  static List<Path> serialise(List<Path> files, Path dir, int batch) throws IOException {
+  private static long countCalls(Path p, String name) throws IOException {
+    String needle = name.startsWith("ami") ? "Event: Cdr\r" : name.startsWith("freeswitch") ? "CHANNEL_HANGUP_COMPLETE"
+        : "CHANNEL_DESTROY";
+    long n = 0;
+    try (var lines = Files.lines(p, StandardCharsets.ISO_8859_1)) {
+      n = lines.filter(l -> l.contains(needle)).count();
+    }
+    // FreeSWITCH and Kazoo: two legs per call
+    return name.startsWith("ami") ? n : n / 2;
+  }
+
+  /** CPU ticks (1/100 s) a process has used, from /proc (Linux). */
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** Every document of every callarchive index as {@code _bulk} create bodies of {@code per} documents. */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static List<Path> readBack(ElasticsearchClient es, Path dir, int per) throws IOException {
     Files.createDirectories(dir);
     try (var old = Files.list(dir)) {
       for (Path p : old.toList()) Files.delete(p);
     }
     List<Path> out = new ArrayList<>();
-    Formats formats = Formats.standard();
     ByteArrayOutputStream body = new ByteArrayOutputStream(8 << 20);
-    int[] inBody = {0};
+    int n = 0;
+    var r = es.search(x -> x.index("callarchive-*").size(5000).scroll(d -> d.time("2m")), Map.class);
+    String scroll = r.scrollId();
+    var hits = r.hits().hits();
+    while (!hits.isEmpty()) {
+      for (var h : hits) {
+        body.write(JSON.writeValueAsBytes(Map.of("create", Map.of("_index", h.index(), "_id", h.id()))));
+        body.write('\n');
+        body.write(JSON.writeValueAsBytes(h.source()));
+        body.write('\n');
+        if (++n == per) {
+          Path p = dir.resolve(String.format("%06d.ndjson", out.size()));
+          Files.write(p, body.toByteArray());
+          out.add(p);
+          body.reset();
+          n = 0;
+        }
+      }
+      String id = scroll;
+      var next = es.scroll(x -> x.scrollId(id).scroll(d -> d.time("2m")), Map.class);
+      scroll = next.scrollId();
+      hits = next.hits().hits();
+    }
+    if (n > 0) {
+      Path p = dir.resolve(String.format("%06d.ndjson", out.size()));
+      Files.write(p, body.toByteArray());
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static long countLines(List<Path> files) throws IOException {
+    long n = 0;
+    for (Path p : files) try (var l = Files.lines(p)) {
+      n += l.count();
+    }
+    return n;
+  }
+
+  /** Parses, normalises, enriches and serialises every event, writing nothing: {events, documents}. */
+  static long[] serialiseOnly(List<Path> files) throws IOException {
+    Formats formats = Formats.standard();
+    long[] n = {0, 0};
+    OutputStream nowhere = OutputStream.nullOutputStream();
     DocSink sink = new DocSink() {
       @Override
       public void accept(IndexDoc d) {
         try {
-          String index = DocIds.indexName(d.type(), d.timestamp());
-          body.write(JSON.writeValueAsBytes(Map.of("create", Map.of("_index", index, "_id", d.id()))));
-          body.write('\n');
-          body.write(JSON.writeValueAsBytes(d.doc().asMap()));
-          body.write('\n');
-          if (++inBody[0] == batch) {
-            Path p = dir.resolve(String.format("%06d.ndjson", out.size()));
-            Files.write(p, body.toByteArray());
-            out.add(p);
-            body.reset();
-            inBody[0] = 0;
-          }
+          JSON.writeValue(nowhere, d.doc().asMap());
+          n[1]++;
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
@@ -178,12 +253,13 @@ public final class Bench {
         while ((p = r.next()) != null) pipeline.accept(p, format, ctx);
       }
     }
-    if (inBody[0] > 0) {
-      Path p = dir.resolve(String.format("%06d.ndjson", out.size()));
-      Files.write(p, body.toByteArray());
-      out.add(p);
-    }
-    return out;
+    n[0] = pipeline.events.sum();
+    return n;
+  }
+
+  private static void wipe(ElasticsearchClient es) throws IOException {
+    es.indices().delete(r -> r.index("callarchive-*").allowNoIndices(true)
+        .expandWildcards(co.elastic.clients.elasticsearch._types.ExpandWildcard.All));
   }
 
   private static double[] timedSend(String url, List<Path> bodies) throws Exception {
@@ -225,57 +301,5 @@ public final class Bench {
   private static String arg(String[] args, String name, String dflt) {
     for (int i = 0; i + 1 < args.length; i++) if (args[i].equals(name)) return args[i + 1];
     return dflt;
-  }
-
-  /** A day of synthetic but realistic traffic: calls of two legs, answered or busy, over 24 hours. */
-  static final class Generate {
-    static void ami(Path file, long bytes) throws IOException {
-      Instant day = Instant.parse("2026-11-22T00:00:00Z");
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-        out.write("Asterisk Call Manager/7.0.3\r\n".getBytes(StandardCharsets.US_ASCII));
-        long written = 0;
-        for (long call = 0; written < bytes; call++) {
-          long us = day.getEpochSecond() * 1_000_000L + call * 86_400_000_000L / 4_000_000L;
-          String uid = (us / 1_000_000) + "." + call;
-          String chan = "PJSIP/" + (100 + call % 400) + "-" + String.format("%08x", call);
-          String[] evs = {
-            "Event: Newchannel\r\nPrivilege: call,all\r\nChannel: " + chan + "\r\nChannelState: 0\r\nChannelStateDesc: Down\r\nCallerIDNum: " + (100 + call % 400) + "\r\nCallerIDName: Agent " + call % 400 + "\r\nConnectedLineNum: <unknown>\r\nLanguage: en\r\nAccountCode: \r\nContext: from-internal\r\nExten: " + (2000 + call % 50) + "\r\nPriority: 1\r\nUniqueid: " + uid + "\r\nLinkedid: " + uid + "\r\n",
-            "Event: Newstate\r\nPrivilege: call,all\r\nChannel: " + chan + "\r\nChannelState: 6\r\nChannelStateDesc: Up\r\nCallerIDNum: " + (100 + call % 400) + "\r\nContext: from-internal\r\nExten: " + (2000 + call % 50) + "\r\nUniqueid: " + uid + "\r\nLinkedid: " + uid + "\r\n",
-            "Event: Hangup\r\nPrivilege: call,all\r\nChannel: " + chan + "\r\nChannelState: 6\r\nCallerIDNum: " + (100 + call % 400) + "\r\nContext: from-internal\r\nExten: " + (2000 + call % 50) + "\r\nUniqueid: " + uid + "\r\nLinkedid: " + uid + "\r\nCause: " + (call % 7 == 0 ? "17\r\nCause-txt: User busy" : "16\r\nCause-txt: Normal Clearing") + "\r\n",
-          };
-          for (int i = 0; i < evs.length; i++) {
-            long ts = us + i * 1_500_000L;
-            String e = evs[i] + "Timestamp: " + (ts / 1_000_000) + "." + String.format("%06d", ts % 1_000_000) + "\r\n\r\n";
-            byte[] b = e.getBytes(StandardCharsets.US_ASCII);
-            out.write(b);
-            written += b.length;
-          }
-        }
-      }
-    }
-
-    static void kazoo(Path file, long bytes) throws IOException {
-      Instant day = Instant.parse("2026-11-22T00:00:00Z");
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-        long written = 0;
-        String[] names = {"CHANNEL_CREATE", "CHANNEL_ANSWER", "CHANNEL_DESTROY"};
-        for (long call = 0; written < bytes; call++) {
-          for (int i = 0; i < names.length; i++) {
-            long ms = day.toEpochMilli() + call * 86_400_000L / 1_000_000L + i * 2000L;
-            long gregorianSecs = ms / 1000 + 62_167_219_200L; // Kazoo timestamps: Gregorian seconds
-            String line = "{\"name\":\"" + names[i] + "\",\"args\":{\"Event-Name\":\"" + names[i]
-                + "\",\"Event-Category\":\"call_event\",\"Call-ID\":\"bench-" + call + "\",\"Call-Direction\":\"inbound\","
-                + "\"Caller-ID-Number\":\"+3314" + String.format("%07d", call % 10_000_000) + "\",\"Callee-ID-Number\":\"+3315550100\","
-                + "\"Timestamp\":" + gregorianSecs + ",\"Msg-ID\":\"m-" + call + "-" + i + "\","
-                + "\"Custom-Channel-Vars\":{\"Account-ID\":\"account" + call % 20 + "\"}"
-                + (i == 2 ? ",\"Hangup-Cause\":\"NORMAL_CLEARING\",\"Billing-Seconds\":\"" + call % 600 + "\"" : "")
-                + "}}\n";
-            byte[] b = line.getBytes(StandardCharsets.UTF_8);
-            out.write(b);
-            written += b.length;
-          }
-        }
-      }
-    }
   }
 }

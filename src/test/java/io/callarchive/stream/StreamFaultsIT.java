@@ -118,12 +118,14 @@ class StreamFaultsIT {
         LoopbackServer.Esl fs = new LoopbackServer.Esl("ClueCon", 52)) {
       pbx.frames.addAll(ami);
       fs.frames.addAll(esl);
-      pbx.rate = 20;
-      fs.rate = 15;
+      pbx.rate = 40;
+      fs.rate = 30;
+      // the first 12 calls of each before the outage, the rest during it
+      pbx.sendUpTo = 12 * Captures.AMI_EVENTS_PER_CALL;
+      fs.sendUpTo = 12 * Captures.ESL_EVENTS_PER_CALL;
       try (StreamService svc = StreamFixture.start(StreamFixture.config(tmp.resolve("spool"), pbx.port(), fs.port(), ""), tmp)) {
-        await("some events indexed", Duration.ofSeconds(60), () -> StreamFixture.countEvents("pbx1") >= 60);
-        pbx.sendUpTo = pbx.next.get();
-        fs.sendUpTo = fs.next.get();
+        await("the first part indexed", Duration.ofSeconds(60), () -> StreamFixture.countEvents("pbx1") == pbx.sendUpTo
+            && StreamFixture.countEvents("fs1") == fs.sendUpTo);
         TestCluster.node().stop();
         long stoppedAt = System.nanoTime();
         try {
