@@ -26,7 +26,6 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
@@ -83,7 +82,6 @@ public final class StreamPipeline implements Runnable {
   private final Map<String, Long> readInGroup = new HashMap<>();
   private Instant groupOldest;
   private final ArrayDeque<Checkpoint> pending = new ArrayDeque<>();
-  private final Set<String> warnedUntimed = ConcurrentHashMap.newKeySet();
 
   /** A closed group: releasable positions once its documents are acknowledged. */
   private record Checkpoint(
@@ -269,12 +267,8 @@ public final class StreamPipeline implements Runnable {
     try (EventReader reader = format.open(new ByteArrayInputStream(r.bytes()), src.origin())) {
       for (Parsed p = reader.next(); p != null; p = reader.next()) {
         Parsed placed = switch (p) {
-          case Parsed.Event e -> {
-            if (e.time() == null && warnedUntimed.add(src.name())) {
-              log.warn("{}: events without a time get the time they were received", src.name());
-            }
-            yield new Parsed.Event(e.action(), e.fields(), e.time(), e.timePrecision(), e.lossyText(), e.raw(), at);
-          }
+          // events without a time get the record's receive time (the connector warned once per connection)
+          case Parsed.Event e -> new Parsed.Event(e.action(), e.fields(), e.time(), e.timePrecision(), e.lossyText(), e.raw(), at);
           case Parsed.Skipped s -> new Parsed.Skipped(s.reason(), s.raw(), at);
           case Parsed.Malformed m -> new Parsed.Malformed(m.reason(), m.raw(), at);
         };

@@ -25,9 +25,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class StreamBench {
   public static void main(String[] args) throws Exception {
-    int events = Integer.parseInt(arg(args, "--events", "200000"));
+    int events = Integer.parseInt(arg(args, "--events", "100000"));
     int rate = Integer.parseInt(arg(args, "--rate", "2000"));
-    int seconds = Integer.parseInt(arg(args, "--seconds", "60"));
+    int seconds = Integer.parseInt(arg(args, "--seconds", "30"));
     int port = Integer.parseInt(arg(args, "--port", "9283"));
     Path work = Path.of(arg(args, "--work", "target/bench-stream")).toAbsolutePath();
     Path dist = Path.of(arg(args, "--es-dist", "target/elasticsearch-dist/elasticsearch-9.2.0.zip")).toAbsolutePath();
