@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ImportCommand.class,
       AlertsCommand.class,
+      StreamCommand.class,
       JobsCommand.class,
       SetupCommand.class,
       ReportCommand.class,

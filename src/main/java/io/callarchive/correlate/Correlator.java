@@ -56,6 +56,8 @@ public final class Correlator {
     final Map<String, Long> holds = new HashMap<>(2);
     /** Some of its pieces were replayed after a restart: parts of it may be stored already. */
     boolean replayed;
+    /** Changed since {@link #writeOpen} last wrote it. */
+    boolean dirty;
 
     Session(String observer, String dataset) {
       this.observer = observer;
@@ -110,6 +112,7 @@ public final class Correlator {
       s.last = LegState.max(s.last, t);
       hold(s.holds, event);
       s.replayed |= replayed;
+      s.dirty = true;
     }
     for (String[] link : o.links) find(observer, link[0]).last = LegState.max(find(observer, link[0]).last, t);
     for (QueueStay st : o.stays) {
@@ -278,6 +281,32 @@ public final class Correlator {
     a.last = LegState.max(a.last, b.last);
     for (Map.Entry<String, Long> h : b.holds.entrySet()) a.holds.merge(h.getKey(), h.getValue(), Math::min);
     a.replayed |= b.replayed;
+    a.dirty |= b.dirty;
     sessions.remove(b);
+  }
+
+  // --- live streaming: running calls are shown, and a source's gap ends its open calls ---
+
+  /**
+   * Writes the summary of every session that changed since the last call, as it stands ({@code call.complete:
+   * false} while legs are open), and keeps it open: the sink merges the later, fuller summary with it.
+   */
+  public void writeOpen() {
+    for (Session s : sessions.keySet()) {
+      if (!s.dirty) continue;
+      s.dirty = false;
+      IndexDoc doc = summary.call(s.observer, s.dataset, s.legs.values(), s.keys);
+      if (doc != null) sink.write(doc, false, Map.copyOf(s.holds));
+    }
+  }
+
+  /**
+   * Writes and forgets every session and stay of {@code observer} as it stands: its source had a gap, so open
+   * calls end incomplete; what arrives for them later starts a session the sink merges with what was written.
+   */
+  public void closeObserver(String observer) {
+    String o = observer == null ? "" : observer;
+    for (Session s : new ArrayList<>(sessions.keySet())) if (s.observer.equals(o)) emit(s, false);
+    for (String k : new ArrayList<>(stays.keySet())) if (stays.get(k).observer.equals(o)) emitStay(k, false);
   }
 }
