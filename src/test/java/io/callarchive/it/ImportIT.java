@@ -139,7 +139,8 @@ class ImportIT {
         + es.count(c -> c.index("callarchive-quality").query(q -> q.term(t -> t.field("quality.kind").value("call"))))
             .count();
     assertTrue(count("callarchive-calls") > 0, "the capture's calls are assembled");
-    assertEquals(first.values().stream().mapToLong(Long::longValue).sum() - correlated, forgotten.alreadyPresent());
+    // The ccs event delivered to two domains is one document, found present for each copy.
+    assertEquals(first.values().stream().mapToLong(Long::longValue).sum() - correlated + 1, forgotten.alreadyPresent());
 
     // The same bytes gzipped and under another name are still the same events.
     Path gz = tmp.resolve("renamed.log.gz");
