@@ -99,6 +99,7 @@ class DemoIT {
   /** A query of the README: the index or path it asks and its body (null for a URL query). */
   record Example(String path, String body) {}
 
+  private static final Pattern INLINE_CURL = Pattern.compile("`(curl [^`]+)`");
   private static final Pattern CURL_URL = Pattern.compile("localhost:9200(/[^'\\s]+)");
   private static final Pattern CURL_BODY = Pattern.compile("-d\\s+'([^']*)'", Pattern.DOTALL);
   private static final Pattern TABLE_ROW = Pattern.compile("^\\| `(callarchive-[a-z]+)` \\|.*\\|([^|]*)\\|\\s*$");
@@ -112,8 +113,10 @@ class DemoIT {
     String readme = Files.readString(PROJECT.resolve("README.md"));
     List<Example> out = new ArrayList<>();
     String joined = readme.replaceAll("\\\\\\n\\s*", " ");
-    for (String line : joined.split("\n(?=\\s*curl )")) {
-      String cmd = line.strip();
+    List<String> commands = new ArrayList<>();
+    for (String line : joined.split("\n(?=\\s*curl )")) commands.add(line.strip());
+    for (Matcher inline = INLINE_CURL.matcher(readme); inline.find(); ) commands.add(inline.group(1));
+    for (String cmd : commands) {
       if (!cmd.startsWith("curl ")) continue;
       Matcher u = CURL_URL.matcher(cmd);
       if (!u.find() || !(u.group(1).contains("/_search") || u.group(1).contains("/_count"))) continue;
