@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The shared event corpus beside the checkout ({@code ../shared/corpus}); tests read it in place. */
+/**
+ * The shared event corpus beside the checkout ({@code ../shared/corpus}), read in place by the conformance suite
+ * only (test classes named {@code *Corpus*Test} / {@code *Corpus*IT}, added by the Maven profile
+ * {@code conformance} when that folder exists). A missing corpus is an error, never a skipped test.
+ */
 public final class Corpus {
   private Corpus() {}
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.Corpus;
+import io.callarchive.Fixtures;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.EventFormat;
 import io.callarchive.parse.ami.AmiFormat;
@@ -21,10 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 class PieceReaderTest {
+  private static final Path AMI_CALL = Fixtures.file("asterisk-ami", "call-answered-rtcp_crlf.txt");
   private static final Path CCS_ARRAY =
       Path.of(System.getProperty("callarchive.project"), "ingest", "samples", "ccs", "support-webhook-batch.json");
 
-  private static List<Parsed> read(Path file, EventFormat format, long start, long end, ExecutionContext ctx)
+  static List<Parsed> read(Path file, EventFormat format, long start, long end, ExecutionContext ctx)
       throws Exception {
     return read(file, format, start, end, ctx, PieceReader.Correlation.NONE);
   }
@@ -55,7 +56,7 @@ class PieceReaderTest {
     assertResumesAfter(file, format, length, all, 1);
   }
 
-  private static void assertResumesAfter(Path file, EventFormat format, long length, List<Parsed> all, int step)
+  static void assertResumesAfter(Path file, EventFormat format, long length, List<Parsed> all, int step)
       throws Exception {
     for (int k = 0; k < all.size(); k += step) {
       Parsed last = all.get(k);
@@ -75,13 +76,13 @@ class PieceReaderTest {
 
   @Test
   void aPlainAmiLogResumesAfterAnyCommittedPieceWithAbsoluteOffsets() throws Exception {
-    Path file = Corpus.dir("asterisk-ami").resolve("goami2__call-stream_crlf-reconstructed.txt");
+    Path file = AMI_CALL;
     assertResumesAfterEveryPiece(file, new AmiFormat(), Files.size(file));
   }
 
   @Test
   void aGzippedLogResumesByDiscardingTheDecompressedPrefix(@TempDir Path tmp) throws Exception {
-    Path plain = Corpus.dir("asterisk-ami").resolve("goami2__call-stream_crlf-reconstructed.txt");
+    Path plain = AMI_CALL;
     Path gz = tmp.resolve("ami.log.1.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
       out.write(Files.readAllBytes(plain));
@@ -97,27 +98,28 @@ class PieceReaderTest {
 
   /** Whatever the format, a committed offset is a place its reader can start again from. */
   @Test
-  void everyCorpusFileResumesAfterItsPiecesInEveryFormat() throws Exception {
+  void everyFixtureResumesAfterItsPiecesInEveryFormat() throws Exception {
     io.callarchive.parse.Formats formats = io.callarchive.parse.Formats.standard();
     int checked = 0;
-    for (String folder : List.of("asterisk-ami", "asterisk-ari", "kazoo-amqp", "freeswitch-esl")) {
-      for (Path f : Corpus.files(folder)) {
-        if (f.getFileName().toString().endsWith(".md")) continue;
+    int files = 0;
+    for (String folder : List.of("asterisk-ami", "asterisk-ari", "kazoo-amqp", "freeswitch-esl", "ccs")) {
+      for (Path f : Fixtures.files(folder)) {
+        files++;
         io.callarchive.source.FileInputs.Opened o = io.callarchive.source.FileInputs.open(f);
         o.stream().close();
-        EventFormat format = formats.detect(o.head(), o.headLength()).orElse(null);
-        if (format == null) continue;
+        EventFormat format = formats.detect(o.head(), o.headLength()).orElseThrow();
         List<Parsed> all = read(f, format, 0, Files.size(f), new ExecutionContext());
-        assertResumesAfter(f, format, Files.size(f), all, Math.max(1, all.size() / 8));
+        assertResumesAfter(f, format, Files.size(f), all, 1);
         checked++;
       }
     }
-    assertTrue(checked > 20, "corpus files checked: " + checked);
+    assertEquals(files, checked, "every fixture is detected and checked");
+    assertTrue(checked >= 17, "fixtures checked: " + checked);
   }
 
   @Test
   void readingStopsAtTheFingerprintedLengthAndStartsAtTheRangeStart(@TempDir Path tmp) throws Exception {
-    Path file = Corpus.dir("asterisk-ami").resolve("goami2__call-stream_crlf-reconstructed.txt");
+    Path file = AMI_CALL;
     List<Parsed> all = read(file, new AmiFormat(), 0, Files.size(file), new ExecutionContext());
     Parsed third = all.get(2);
     long cut = third.provenance().offset() + third.provenance().length();
@@ -173,12 +175,14 @@ class PieceReaderTest {
 
   @Test
   void theSavedOffsetIsTheLastDurableOneNotTheLastRead() throws Exception {
-    Path file = Corpus.dir("asterisk-ami").resolve("goami2__call-stream_crlf-reconstructed.txt");
+    Path file = AMI_CALL;
+    List<Parsed> whole = read(file, new AmiFormat(), 0, Files.size(file), new ExecutionContext());
+    long resumed = whole.get(1).provenance().offset() + whole.get(1).provenance().length();
     ExecutionContext ctx = new ExecutionContext();
-    ctx.putLong(PieceReader.OFFSET, 120);
+    ctx.putLong(PieceReader.OFFSET, resumed);
     List<Parsed> all = read(file, new AmiFormat(), 0, Files.size(file), ctx);
-    assertTrue(all.size() > 3);
+    assertEquals(whole.size() - 2, all.size());
     // Nothing was written to Elasticsearch here, so nothing more is durable than where the step resumed.
-    assertEquals(120, ctx.getLong(PieceReader.OFFSET));
+    assertEquals(resumed, ctx.getLong(PieceReader.OFFSET));
   }
 }

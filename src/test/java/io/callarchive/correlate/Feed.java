@@ -48,11 +48,16 @@ final class Feed {
    * enrichers (cause, SDP, RTCP, AOC...), observer {@code pbx1}. Derived documents are left out.
    */
   static List<IndexDoc> enriched(EventFormat format, String text) {
+    return enrichedBytes(format, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@link #enriched(EventFormat, String)} of bytes, such as a fixture file. */
+  static List<IndexDoc> enrichedBytes(EventFormat format, byte[] bytes) {
     List<IndexDoc> all = new ArrayList<>();
     Pipeline p = new Pipeline(io.callarchive.enrich.Enrichers.standard(), io.callarchive.pipeline.Sinks.into(all),
         Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC));
     SourceContext ctx = new SourceContext("pbx1", Map.of(), FALLBACK);
-    for (Parsed piece : Readers.readAll(format, text.getBytes(StandardCharsets.UTF_8), "test")) {
+    for (Parsed piece : Readers.readAll(format, bytes, "test")) {
       p.accept(piece, format, ctx);
     }
     return all.stream().filter(d -> d.type() == IndexType.EVENTS).toList();

@@ -3,7 +3,7 @@ package io.callarchive.enrich;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.Corpus;
+import io.callarchive.Fixtures;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.model.IndexType;
 import io.callarchive.model.Parsed;
@@ -37,53 +37,59 @@ class EnrichersTest {
     assertTrue(names.containsAll(List.of("cause", "sdp", "security")), names.toString());
   }
 
-  /** Every document the pipeline with the standard enrichers makes of a corpus folder read with a format. */
-  private static List<IndexDoc> runCorpus(EventFormat format, String folder) {
+  /** Every document the pipeline with the standard enrichers makes of a fixture folder read with a format. */
+  private static List<IndexDoc> runFixtures(EventFormat format, String folder) {
     List<IndexDoc> out = new ArrayList<>();
     DocSink sink =
         Sinks.into(out);
     Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     Pipeline pipeline = new Pipeline(Enrichers.standard(), sink, clock);
     SourceContext ctx = new SourceContext(null, Map.of(), Instant.parse("2024-01-01T00:00:00Z"));
-    for (Path file : Corpus.files(folder)) {
+    for (Path file : Fixtures.files(folder)) {
       for (Parsed p : Readers.readAll(format, file)) pipeline.accept(p, format, ctx);
     }
     return out;
   }
 
   @Test
-  void theWholeAmiCorpusGoesThroughThePipelineWithOneSecurityDocumentPerSecurityEvent() {
-    List<IndexDoc> out = runCorpus(new AmiFormat(), "asterisk-ami");
+  void everyAmiFixtureGoesThroughThePipelineWithOneSecurityDocumentPerSecurityEvent() {
+    List<IndexDoc> out = runFixtures(new AmiFormat(), "asterisk-ami");
     long securityEvents =
         out.stream()
             .filter(d -> d.type() == IndexType.EVENTS && d.doc().get("security.event") != null)
             .count();
     long securityDocs = out.stream().filter(d -> d.type() == IndexType.SECURITY).count();
-    assertTrue(securityEvents > 0);
+    // security-events_crlf.txt: 9 events, each one of the 15 of event-sources §1.10; no other fixture has one
+    assertEquals(9, securityEvents);
     assertEquals(securityEvents, securityDocs);
-    assertTrue(out.stream().anyMatch(d -> d.doc().get("hangup.cause.name") != null));
+    // 15 Hangup events in the AMI fixtures, each with a Cause (CONTENTS.md)
+    assertEquals(15, out.stream().filter(d -> d.type() == IndexType.EVENTS && "Hangup".equals(d.doc().get("event.action"))
+        && d.doc().get("hangup.cause.name") != null).count());
   }
 
   @Test
   void kazooDestroyParsedByTheKazooFormatGetsItsSdpAndCause() {
-    List<IndexDoc> out = runCorpus(new KazooFormat(), "kazoo-amqp");
+    List<IndexDoc> out = runFixtures(new KazooFormat(), "kazoo-amqp");
     IndexDoc destroy =
         out.stream()
             .filter(d -> "CHANNEL_DESTROY".equals(d.doc().get("event.action")) && d.doc().get("sdp.media_ip") != null)
             .findFirst()
             .orElseThrow();
-    assertEquals("192.168.25.203", destroy.doc().get("sdp.media_ip"));
+    // answered-call_amqp.jsonl: the B-leg's CHANNEL_DESTROY, Remote-SDP "c=IN IP4 192.0.2.91"
+    assertEquals("4e2a8c6f-1b9d-4c3e-8a7f-5d1b3c9e7a2f", destroy.doc().get("channel.id"));
+    assertEquals("192.0.2.91", destroy.doc().get("sdp.media_ip"));
     assertEquals("NORMAL_CLEARING", destroy.doc().get("hangup.cause.name"));
     assertEquals("answered", destroy.doc().get("hangup.cause.category"));
   }
 
   @Test
   void ariChannelDestroyedParsedByTheAriFormatGetsItsCause() {
-    List<IndexDoc> out = runCorpus(new AriFormat(), "asterisk-ari");
+    List<IndexDoc> out = runFixtures(new AriFormat(), "asterisk-ari");
     List<IndexDoc> destroyed =
         out.stream().filter(d -> "ChannelDestroyed".equals(d.doc().get("event.action"))).toList();
-    assertTrue(destroyed.size() >= 3);
-    assertTrue(destroyed.stream().anyMatch(d -> "NO_USER_RESPONSE".equals(d.doc().get("hangup.cause.name"))));
+    assertEquals(6, destroyed.size(), "2 in answered-call.jsonl, 4 in busy-noanswer-playback_pretty.json");
+    assertEquals(1, destroyed.stream().filter(d -> "NO_USER_RESPONSE".equals(d.doc().get("hangup.cause.name"))).count());
+    assertEquals(2, destroyed.stream().filter(d -> "busy".equals(d.doc().get("hangup.cause.category"))).count());
     assertTrue(destroyed.stream().allMatch(d -> d.doc().get("hangup.cause.category") != null));
   }
 }

@@ -3,7 +3,7 @@ package io.callarchive.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.Corpus;
+import io.callarchive.Fixtures;
 import io.callarchive.source.FileInputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +18,8 @@ class FormatsTest {
   @Test
   void everyRegisteredFormatHasFixturesThatItDetectsAndReadsEventsFrom() throws Exception {
     List<Path> fixtures = new ArrayList<>();
-    for (String folder : List.of("asterisk-ami", "asterisk-ari", "kazoo-amqp", "freeswitch-esl")) {
-      fixtures.addAll(Corpus.files(folder));
+    for (String folder : List.of("asterisk-ami", "asterisk-ari", "kazoo-amqp", "freeswitch-esl", "ccs")) {
+      fixtures.addAll(Fixtures.files(folder));
     }
     fixtures.addAll(FileInputs.expand(List.of(Path.of(System.getProperty("callarchive.project"), "ingest", "samples"))));
     Map<String, Integer> eventsByFormat = new TreeMap<>();

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callarchive.Corpus;
+import io.callarchive.Fixtures;
 import io.callarchive.enrich.TestDocs;
 import io.callarchive.model.Doc;
 import io.callarchive.model.IndexDoc;
@@ -228,47 +228,51 @@ class CauseEnricherTest {
   }
 
   @Test
-  void everyAmiHangupInTheCorpusGetsAKnownCause() {
+  void everyAmiHangupOfTheFixturesGetsAKnownCause() {
     AmiFormat ami = new AmiFormat();
     int seen = 0;
-    for (Path file : Corpus.files("asterisk-ami")) {
+    for (Path file : Fixtures.files("asterisk-ami")) {
       for (Parsed.Event e : Readers.events(Readers.readAll(ami, file))) {
-        if (!e.action().equalsIgnoreCase("Hangup") || !e.fields().containsKey("Cause")) continue;
+        if (!e.action().equalsIgnoreCase("Hangup")) continue;
+        assertTrue(e.fields().containsKey("Cause"), file + ": every Hangup of the fixtures has a Cause");
         Doc d = enrich(event("asterisk.ami", e.action(), "ami", e.fields()));
-        assertTrue(d.get("hangup.cause.category") != null, file + ": " + e.fields());
-        assertTrue(d.get("hangup.cause.q850") instanceof Integer, file + ": " + e.fields());
+        Cause c = CauseTable.byCode(Integer.parseInt((String) e.fields().get("Cause")));
+        // a normal clearing of a leg that never got Up (ChannelState 6, §11.1) was a cancelled attempt
+        boolean up = "6".equals(e.fields().get("ChannelState"));
+        String category = c.code() == 16 && !up ? "cancelled" : c.category().value();
+        assertEquals(category, d.get("hangup.cause.category"), file + ": " + e.fields());
+        assertEquals(c.q850(), d.get("hangup.cause.q850"), file + ": " + e.fields());
+        assertEquals(c.asteriskText(), e.fields().get("Cause-txt"), "Asterisk's text for " + c.code());
         seen++;
       }
     }
-    assertTrue(seen >= 5, "the corpus has Hangup events with causes, saw " + seen);
+    assertEquals(15, seen, "Hangup events of the AMI fixtures (CONTENTS.md)");
   }
 
   @Test
-  void ariCorpusChannelDestroyedCausesAreUnified() throws Exception {
+  void ariFixtureChannelDestroyedCausesAreUnified() throws Exception {
     ObjectMapper json = new ObjectMapper();
     int seen = 0;
-    for (Path file : Corpus.files("asterisk-ari")) {
-      if (!file.toString().endsWith(".jsonl")) continue;
-      for (String line : Files.readAllLines(file)) {
-        if (line.isBlank()) continue;
-        @SuppressWarnings("unchecked")
-        Map<String, Object> tree = json.readValue(line, Map.class);
-        if (!"ChannelDestroyed".equals(tree.get("type"))) continue;
-        Doc d = enrich(event("asterisk.ari", "ChannelDestroyed", "ari", tree));
-        if (!(tree.get("cause") instanceof Number n)) {
-          // the corpus holds a deliberately wrong "cause":"wrong type": kept as raw text, not guessed
-          assertEquals(tree.get("cause"), d.get("hangup.cause.raw"));
-          assertEquals("other", d.get("hangup.cause.category"));
-          seen++;
-          continue;
+    for (Path file : Fixtures.files("asterisk-ari")) {
+      try (var it = json.readerFor(Object.class).readValues(Files.readAllBytes(file))) {
+        while (it.hasNext()) {
+          Object v = it.next();
+          for (Object o : v instanceof java.util.List<?> l ? l : java.util.List.of(v)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> tree = (Map<String, Object>) o;
+            if (!"ChannelDestroyed".equals(tree.get("type"))) continue;
+            Doc d = enrich(event("asterisk.ari", "ChannelDestroyed", "ari", tree));
+            Cause c = CauseTable.byCode(((Number) tree.get("cause")).intValue());
+            assertEquals(c.name(), d.get("hangup.cause.name"));
+            boolean up = "Up".equals(((Map<?, ?>) tree.get("channel")).get("state"));
+            assertEquals(c.code() == 16 && !up ? "cancelled" : c.category().value(), d.get("hangup.cause.category"));
+            assertEquals(tree.get("cause_txt"), d.get("hangup.cause.raw"));
+            assertEquals(c.asteriskText(), tree.get("cause_txt"), "Asterisk's text for " + c.code());
+            seen++;
+          }
         }
-        Cause c = CauseTable.byCode(n.intValue());
-        assertEquals(c.name(), d.get("hangup.cause.name"));
-        assertEquals(tree.get("cause_txt"), d.get("hangup.cause.raw"));
-        assertEquals(c.asteriskText(), tree.get("cause_txt"), "Asterisk's text for " + c.code());
-        seen++;
       }
     }
-    assertTrue(seen >= 3, "saw " + seen);
+    assertEquals(6, seen, "ChannelDestroyed events of the ARI fixtures (CONTENTS.md)");
   }
 }

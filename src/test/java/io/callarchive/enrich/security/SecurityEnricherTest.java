@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.Corpus;
+import io.callarchive.Fixtures;
+import io.callarchive.parse.freeswitch.FreeswitchFormat;
 import io.callarchive.enrich.TestDocs;
 import io.callarchive.model.Doc;
 import io.callarchive.model.IndexDoc;
@@ -38,7 +39,7 @@ class SecurityEnricherTest {
     return m;
   }
 
-  private static IndexDoc only(List<IndexDoc> derived) {
+  static IndexDoc only(List<IndexDoc> derived) {
     assertEquals(1, derived.size(), "one security document per security event");
     return derived.get(0);
   }
@@ -135,56 +136,75 @@ class SecurityEnricherTest {
     assertEquals("InvalidPassword", d.get("security.event"), "the canonical spelling, whatever the wire case");
   }
 
+  /** The events of a FreeSWITCH fixture whose Event-Subclass is {@code subclass}. */
+  private static List<Parsed.Event> freeswitch(String subclass) {
+    return Readers.events(Readers.readAll(new FreeswitchFormat(),
+            Fixtures.file("freeswitch-esl", "callcenter-registrations_bare-blocks.txt"))).stream()
+        .filter(e -> subclass.equals(e.fields().get("Event-Subclass")))
+        .toList();
+  }
+
   @Test
-  void everySecurityEventOfTheAmiCorpusYieldsASecurityDocumentWithItsSourceAddress() {
+  void everySecurityEventOfTheAmiFixturesYieldsASecurityDocumentWithItsSourceAddress() {
     AmiFormat ami = new AmiFormat();
     int seen = 0;
-    for (Path file : Corpus.files("asterisk-ami")) {
+    for (Path file : Fixtures.files("asterisk-ami")) {
       for (Parsed.Event p : Readers.events(Readers.readAll(ami, file))) {
         if (SecurityEventType.of(p.action()) == null) continue;
         IndexDoc e = event("asterisk.ami", p.action(), "ami", p.fields());
         Doc d = only(TestDocs.run(enricher, e)).doc();
-        assertTrue(d.get("source.ip") != null, file + ": " + p.fields());
-        assertTrue(d.get("source.port") instanceof Integer, file + ": " + p.fields());
+        // RemoteAddress is IPV4|IPV6/transport/address/port (§1.10), IPv6 in brackets
+        String[] parts = ((String) p.fields().get("RemoteAddress")).split("/");
+        assertEquals(parts[2].replace("[", "").replace("]", ""), d.get("source.ip"), file + ": " + p.fields());
+        assertEquals(Integer.valueOf(parts[3]), d.get("source.port"), file + ": " + p.fields());
+        assertEquals(parts[1].toLowerCase(java.util.Locale.ROOT), d.get("network.transport"));
+        assertEquals(p.fields().get("Service"), d.get("security.service"));
         assertEquals(p.action().equals("SuccessfulAuth") ? "success" : p.action().equals("ChallengeSent") ? "unknown" : "failure",
             d.get("event.outcome"));
         seen++;
       }
     }
-    assertTrue(seen >= 5, "saw " + seen);
+    assertEquals(9, seen, "the events of security-events_crlf.txt");
   }
 
   @Test
-  void freeswitchPreRegisterFromTheCorpusIsAChallengeWithTheRealSourceAddress() throws Exception {
-    String text = Files.readString(Corpus.dir("freeswitch-esl").resolve("griffin.networking__CustomSofiaPreRegister.txt"));
-    Map<String, Object> raw = TestDocs.freeswitchBlock(text, "Event-Subclass");
-    IndexDoc e = event("freeswitch.esl", "CUSTOM", "freeswitch", raw);
-    Doc d = only(TestDocs.run(enricher, e)).doc();
+  void freeswitchPreRegisterOfTheFixturesIsAChallengeWithTheRealSourceAddress() {
+    Parsed.Event p = freeswitch("sofia::pre_register").get(0);
+    Doc d = only(TestDocs.run(enricher, event("freeswitch.esl", "CUSTOM", "freeswitch", p.fields()))).doc();
     assertEquals("sofia::pre_register", d.get("security.event"));
     assertEquals("unknown", d.get("event.outcome"));
     assertEquals("Informational", d.get("security.severity"));
     assertEquals("SIP", d.get("security.service"));
-    assertEquals("1003", d.get("user.name"));
-    assertEquals("192.168.1.79", d.get("user.domain"));
-    assertEquals("192.168.1.79", d.get("source.ip"));
-    assertEquals(52895, d.get("source.port"));
-    assertEquals("udp", d.get("network.transport"));
-    assertEquals("3CXPhone 5.0.14439.0", d.get("user_agent.original"));
+    assertEquals("1000", d.get("user.name"), "from-user: the AOR being registered (§3.10)");
+    assertEquals("192.0.2.30", d.get("user.domain"));
+    assertEquals("203.0.113.90", d.get("source.ip"), "network-ip, not the contact");
+    assertEquals(5080, d.get("source.port"));
+    assertEquals("udp", d.get("network.transport"), "status Registered(UDP)");
+    assertEquals("friendly-scanner", d.get("user_agent.original"));
     assertEquals("internal", d.get("security.profile"));
+    assertEquals("scan-77@203.0.113.90", d.get("security.session_id"));
   }
 
   @Test
-  void freeswitchRegisterAttemptFromTheCorpusNamesTheAuthenticatingUser() throws Exception {
-    String text =
-        Files.readString(Corpus.dir("freeswitch-esl").resolve("griffin.networking__code-comment-events_crlf-as-in-source.txt"));
-    Map<String, Object> raw = TestDocs.freeswitchBlock(text, "Event-Subclass");
-    Doc d = only(TestDocs.run(enricher, event("freeswitch.esl", "CUSTOM", "freeswitch", raw))).doc();
-    assertEquals("sofia::register_attempt", d.get("security.event"));
-    assertEquals("1000", d.get("user.name"));
-    assertEquals("internal", d.get("user.domain"));
-    assertEquals("192.168.1.65", d.get("source.ip"));
-    assertEquals(35000, d.get("source.port"));
-    assertEquals("unknown", d.get("event.outcome"), "no auth-result in this old capture");
+  void freeswitchForbiddenRegisterAttemptAndRegisterFailureOfTheFixturesAreFailures() {
+    Parsed.Event attempt = freeswitch("sofia::register_attempt").get(0);
+    Doc a = only(TestDocs.run(enricher, event("freeswitch.esl", "CUSTOM", "freeswitch", attempt.fields()))).doc();
+    assertEquals("sofia::register_attempt", a.get("security.event"));
+    assertEquals("1000", a.get("user.name"), "username");
+    assertEquals("192.0.2.30", a.get("user.domain"), "realm");
+    assertEquals("failure", a.get("event.outcome"), "auth-result FORBIDDEN");
+    assertEquals("Error", a.get("security.severity"));
+    assertEquals("FORBIDDEN", a.get("security.auth_result"));
+    Parsed.Event failure = freeswitch("sofia::register_failure").get(0);
+    Doc f = only(TestDocs.run(enricher, event("freeswitch.esl", "CUSTOM", "freeswitch", failure.fields()))).doc();
+    assertEquals("sofia::register_failure", f.get("security.event"));
+    assertEquals("1000", f.get("user.name"), "to-user");
+    assertEquals("192.0.2.30", f.get("user.domain"), "to-host");
+    assertEquals("203.0.113.90", f.get("source.ip"));
+    assertEquals(5080, f.get("source.port"));
+    assertEquals("internal", f.get("security.profile"), "the first of the two profile-name headers");
+    assertEquals("REGISTER", f.get("security.request_type"));
+    assertEquals("failure", f.get("event.outcome"));
   }
 
   @ParameterizedTest(name = "auth-result {0}")

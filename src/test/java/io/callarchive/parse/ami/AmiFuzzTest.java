@@ -2,7 +2,7 @@ package io.callarchive.parse.ami;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.Corpus;
+import io.callarchive.Fixtures;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.Readers;
 import io.callarchive.pipeline.Pipeline;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class AmiFuzzTest {
   private static final AmiFormat AMI = new AmiFormat();
 
-  private static byte[] mutate(byte[] in, Random rnd) {
+  static byte[] mutate(byte[] in, Random rnd) {
     byte[] out = in.clone();
     int edits = 1 + rnd.nextInt(Math.max(1, out.length / 200));
     for (int i = 0; i < edits && out.length > 0; i++) {
@@ -38,7 +38,7 @@ class AmiFuzzTest {
     return out;
   }
 
-  private static void readAndCheck(byte[] bytes, String what) {
+  static void readAndCheck(byte[] bytes, String what) {
     List<Parsed> parsed;
     try {
       parsed = Readers.readAll(AMI, bytes, what);
@@ -58,13 +58,13 @@ class AmiFuzzTest {
   }
 
   @Test
-  void mutatedCorpusNeverThrowsAndLosesNoByte() throws Exception {
+  void mutatedFixturesNeverThrowAndLoseNoByte() throws Exception {
     Random rnd = new Random(20261122);
-    List<Path> files = Corpus.files("asterisk-ami");
+    List<Path> files = Fixtures.files("asterisk-ami");
     int runs = 0;
     for (Path f : files) {
       byte[] original = Files.readAllBytes(f);
-      for (int i = 0; i < 12; i++) {
+      for (int i = 0; i < 48; i++) {
         readAndCheck(mutate(original, rnd), f.getFileName() + " mutation " + i);
         runs++;
       }

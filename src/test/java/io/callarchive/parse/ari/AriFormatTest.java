@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.Corpus;
+import io.callarchive.Fixtures;
 import io.callarchive.model.Doc;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.model.Parsed;
@@ -30,18 +30,18 @@ import org.junit.jupiter.api.Test;
 class AriFormatTest {
   static final AriFormat ARI = new AriFormat();
 
-  static List<Parsed> corpusFile(String name) {
-    return Readers.readAll(ARI, Corpus.dir("asterisk-ari").resolve(name));
+  static List<Parsed> fixtureFile(String name) {
+    return Readers.readAll(ARI, Fixtures.file("asterisk-ari", name));
   }
 
-  /** The first event of the corpus with this type, normalised. */
-  static Doc corpusDoc(String type) {
-    for (Path f : Corpus.files("asterisk-ari")) {
+  /** The first event of the fixtures with this type, normalised. */
+  static Doc fixtureDoc(String type) {
+    for (Path f : Fixtures.files("asterisk-ari")) {
       for (Parsed.Event e : Readers.events(Readers.readAll(ARI, f))) {
         if (e.action().equals(type)) return normalise(e);
       }
     }
-    throw new AssertionError("no " + type + " in the corpus");
+    throw new AssertionError("no " + type + " in the fixtures");
   }
 
   static Doc normalise(Parsed.Event e) {
@@ -57,9 +57,8 @@ class AriFormatTest {
   }
 
   @Test
-  void wholeCorpusParsesWithoutMalformedPiecesAndEveryByteAccounted() throws IOException {
-    for (Path f : Corpus.files("asterisk-ari")) {
-      if (f.getFileName().toString().endsWith(".md")) continue;
+  void everyFixtureParsesWithoutMalformedPiecesAndEveryByteAccounted() throws IOException {
+    for (Path f : Fixtures.files("asterisk-ari")) {
       byte[] bytes = Files.readAllBytes(f);
       List<Parsed> ps = Readers.readAll(ARI, bytes, f.toString());
       assertEquals(List.of(), Pieces.malformed(ps), f.toString());
@@ -68,24 +67,189 @@ class AriFormatTest {
   }
 
   @Test
-  void eventCountsPerTypeMatchAnIndependentJacksonReadAndTheProvenance() {
+  void eventCountsPerTypeMatchAnIndependentJacksonReadAndTheContentsList() {
     int files = 0;
-    for (Path f : Corpus.files("asterisk-ari")) {
+    for (Path f : Fixtures.files("asterisk-ari")) {
       String name = f.getFileName().toString();
-      if (name.endsWith(".md")) continue;
       Map<String, Integer> got = Pieces.eventCounts(Readers.readAll(ARI, f));
       Map<String, Integer> jackson =
-          Pieces.jacksonCounts(f, o -> o.get("type") instanceof String s && !o.containsKey("swaggerVersion") ? s : null);
+          Pieces.jacksonCounts(f, o -> o.get("type") instanceof String s && !s.equals("MissingParams") ? s : null);
       assertEquals(jackson, got, name);
-      assertEquals(Pieces.provenanceCounts("asterisk-ari", name), got, name);
+      assertEquals(Fixtures.contents("asterisk-ari", name), got, name);
       files++;
     }
-    assertTrue(files >= 5, "corpus files read: " + files);
+    assertEquals(3, files, "JSON lines, pretty-printed objects, an array");
   }
 
   @Test
-  void swaggerSchemaFileIsSkippedAsDocumentationNotMalformed() {
-    List<Parsed> ps = corpusFile("asterisk__rest-api-api-docs-events.json__SCHEMA-not-events.json");
+  void missingParamsInsideAnArrayIsSkippedAsAReply() {
+    List<Parsed> ps = fixtureFile("endpoints-array.json");
+    assertEquals(6, ps.size());
+    Parsed.Skipped s = assertInstanceOf(Parsed.Skipped.class, ps.get(4));
+    assertEquals("MissingParams is a reply, not an event", s.reason());
+  }
+
+  @Test
+  void channelCreatedFromTheFixturesIsTheStartOfALeg() {
+    Doc d = fixtureDoc("ChannelCreated");
+    assertEquals("1764592200.60", d.get("call.id"));
+    assertEquals("1764592200.60", d.get("channel.id"));
+    assertEquals("PJSIP/4001-00000030", d.get("channel.name"));
+    assertEquals("Ring", d.get("channel.state"));
+    assertEquals("4001", d.get("caller.number"));
+    assertEquals("Ines Carpentier", d.get("caller.name"));
+    assertNull(d.get("callee.name"), "an empty connected name is absent");
+    assertNull(d.get("callee.number"), "an empty connected number is absent");
+    assertEquals("from-internal", d.get("dialplan.context"));
+    assertEquals("4002", d.get("dialplan.exten"));
+    assertEquals(1L, d.get("dialplan.priority"));
+    assertEquals(List.of("start"), d.get("event.type"));
+    assertEquals(List.of("session"), d.get("event.category"));
+  }
+
+  @Test
+  void channelDestroyedFromTheFixturesCarriesTheQ850CauseAndEndsTheLeg() {
+    Doc d = fixtureDoc("ChannelDestroyed");
+    assertEquals("1764592201.61", d.get("channel.id"));
+    assertEquals(16L, d.get("hangup.cause.q850"));
+    assertEquals(List.of("end"), d.get("event.type"));
+    assertEquals("4002", d.get("caller.number"));
+  }
+
+  @Test
+  void channelStateChangeFromTheFixturesCarriesTheNewStateAndConnectedParty() {
+    Parsed.Event e = Readers.events(fixtureFile("answered-call.jsonl")).stream()
+        .filter(x -> x.action().equals("ChannelStateChange")).findFirst().orElseThrow();
+    Doc d = normalise(e);
+    assertEquals("Ringing", d.get("channel.state"));
+    assertEquals("4002", d.get("caller.number"));
+    assertEquals("Louis Bernard", d.get("caller.name"));
+    assertEquals("4001", d.get("callee.number"));
+    assertEquals("Ines Carpentier", d.get("callee.name"));
+    assertEquals(Instant.parse("2025-12-01T12:30:01.300Z"), e.time(), "13:30:01.300+0100");
+  }
+
+  @Test
+  void channelVarsetFromTheFixturesKeepsVariableAndValueRaw() {
+    List<Parsed.Event> sets = Readers.events(fixtureFile("answered-call.jsonl")).stream()
+        .filter(x -> x.action().equals("ChannelVarset")).toList();
+    assertEquals(2, sets.size());
+    assertEquals("BRIDGEPEER", sets.get(0).fields().get("variable"));
+    assertEquals("PJSIP/4001-00000030", sets.get(0).fields().get("value"));
+    assertEquals("1764592201.61", normalise(sets.get(0)).get("call.id"));
+    assertEquals("GLOBAL_NIGHT_MODE", sets.get(1).fields().get("variable"));
+    assertNull(normalise(sets.get(1)).get("call.id"), "a global variable has no channel");
+  }
+
+  @Test
+  void linkedidChannelVarOfTheFixturesGroupsTheDialledLegWithItsCaller() {
+    List<Parsed.Event> es = Readers.events(fixtureFile("busy-noanswer-playback_pretty.json"));
+    Parsed.Event destroyed = es.stream().filter(x -> x.action().equals("ChannelDestroyed")).findFirst().orElseThrow();
+    Doc d = normalise(destroyed);
+    assertEquals("1764594000.71", d.get("channel.id"));
+    assertEquals("1764594000.70", d.get("call.id"), "channelvars CHANNEL(linkedid)");
+    assertEquals(17L, d.get("hangup.cause.q850"));
+    Doc busy = normalise(es.stream().filter(x -> x.action().equals("Dial") && "BUSY".equals(x.fields().get("dialstatus")))
+        .findFirst().orElseThrow());
+    assertEquals("failure", busy.get("event.outcome"));
+    assertEquals("1764594000.70", busy.get("call.id"));
+    assertEquals("1764594000.71", busy.get("channel.id"));
+  }
+
+  @Test
+  void playbackEventsFromTheFixturesBelongToTheirTargetChannel() {
+    for (String type : List.of("PlaybackStarted", "PlaybackFinished")) {
+      Doc d = fixtureDoc(type);
+      assertEquals("1764594000.70", d.get("call.id"), type + ": target_uri channel:1764594000.70");
+      assertNull(d.get("channel.id"), type);
+    }
+    Parsed.Event started = Readers.events(fixtureFile("busy-noanswer-playback_pretty.json")).stream()
+        .filter(e -> e.action().equals("PlaybackStarted")).findFirst().orElseThrow();
+    assertEquals("playing", ((Map<?, ?>) started.fields().get("playback")).get("state"));
+  }
+
+  @Test
+  void stasisStartAndEndFromTheFixturesCarryTheChannelAndArgs() {
+    List<Parsed.Event> es = Readers.events(fixtureFile("answered-call.jsonl"));
+    Parsed.Event start = es.get(1);
+    assertEquals("StasisStart", start.action());
+    assertEquals(List.of("inbound"), start.fields().get("args"));
+    Doc d = normalise(start);
+    assertEquals("1764592200.60", d.get("call.id"));
+    assertEquals("Ines Carpentier", d.get("caller.name"));
+    assertEquals("4001", d.get("caller.number"));
+    assertEquals("Stasis", d.get("dialplan.app"));
+    assertEquals("archiver,inbound", d.get("dialplan.app_data"));
+    Parsed.Event end = es.stream().filter(e -> e.action().equals("StasisEnd")).findFirst().orElseThrow();
+    assertEquals("1764592200.60", normalise(end).get("channel.id"));
+    assertEquals(Instant.parse("2025-12-01T12:31:05.045Z"), end.time());
+  }
+
+  @Test
+  void bridgeCreatedAndDestroyedFromTheFixturesAreKeyedByTheBridge() {
+    for (String type : List.of("BridgeCreated", "BridgeDestroyed")) {
+      Doc d = fixtureDoc(type);
+      assertEquals("c0ffee00-1b2c-4d5e-8f90-a1b2c3d4e5f6", d.get("call.id"), type);
+      assertEquals("c0ffee00-1b2c-4d5e-8f90-a1b2c3d4e5f6", d.get("dialog.id"), type);
+      assertNull(d.get("channel.id"), type);
+    }
+  }
+
+  @Test
+  void channelEnteredBridgeFromTheFixturesLinksTheLegToTheBridge() {
+    Doc d = fixtureDoc("ChannelEnteredBridge");
+    assertEquals("c0ffee00-1b2c-4d5e-8f90-a1b2c3d4e5f6", d.get("dialog.id"));
+    assertEquals("1764592201.61", d.get("channel.id"));
+    assertEquals("1764592201.61", d.get("call.id"));
+  }
+
+  @Test
+  void endpointAndDeviceEventsOfTheFixturesAreHostCategory() {
+    for (String type : List.of("PeerStatusChange", "ContactStatusChange", "EndpointStateChange", "DeviceStateChanged")) {
+      Doc d = fixtureDoc(type);
+      assertEquals(List.of("host"), d.get("event.category"), type);
+      assertNull(d.get("call.id"), type);
+    }
+  }
+
+  @Test
+  void pipelineKeepsTheJsonTreeUnderAriAndTakesTheNodeFromAsteriskIdOfAFixture() {
+    Parsed.Event e = Readers.events(fixtureFile("answered-call.jsonl")).get(1);
+    Pipeline p = new Pipeline(List.of(), new Sink(), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+    IndexDoc doc = p.normalise(e, ARI, new SourceContext(null, Map.of(), Instant.EPOCH));
+    assertEquals("52:54:00:12:34:56", doc.doc().get("observer.name"));
+    assertEquals("asterisk.ari", doc.doc().get("event.dataset"));
+    assertEquals("StasisStart", doc.doc().get("event.action"));
+    assertEquals("1764592200.60", doc.doc().get("ari.channel.id"));
+    assertEquals("2025-12-01T12:30:00.120Z", doc.doc().get("@timestamp"));
+  }
+
+  @Test
+  void detectRecognisesAriFixturesButNotKazooOrAmi() throws IOException {
+    for (Path f : Fixtures.files("asterisk-ari")) {
+      byte[] head = Files.readAllBytes(f);
+      int n = Math.min(head.length, 4096);
+      assertTrue(ARI.detect(head, n), f.toString());
+      assertEquals("ari", Formats.standard().detect(head, n).orElseThrow().name(), f.toString());
+    }
+    for (String other : List.of("kazoo-amqp", "ccs")) {
+      for (Path f : Fixtures.files(other)) {
+        byte[] head = Files.readAllBytes(f);
+        assertFalse(ARI.detect(head, Math.min(head.length, 4096)), f.toString());
+      }
+    }
+    byte[] ami = utf8("Asterisk Call Manager/5.0.1\r\nEvent: Newchannel\r\n");
+    assertFalse(ARI.detect(ami, ami.length));
+  }
+
+  @Test
+  void swaggerDeclarationOfTheEventsIsSkippedAsDocumentationNotMalformed() {
+    // the shape of rest-api/api-docs/events.json: a Swagger 1.2 API declaration, no "type"
+    byte[] decl = utf8("{\"_copyright\":\"\",\"apiVersion\":\"2.0.0\",\"swaggerVersion\":\"1.2\","
+        + "\"basePath\":\"http://localhost:8088/ari\",\"resourcePath\":\"/api-docs/events.{format}\","
+        + "\"apis\":[],\"models\":{\"Message\":{\"id\":\"Message\",\"properties\":{}}}}");
+    assertTrue(ARI.detect(decl, decl.length));
+    List<Parsed> ps = Readers.readAll(ARI, decl, "t");
     assertEquals(1, ps.size());
     Parsed.Skipped s = assertInstanceOf(Parsed.Skipped.class, ps.get(0));
     assertTrue(s.reason().contains("Swagger"), s.reason());
@@ -115,49 +279,12 @@ class AriFormatTest {
   }
 
   @Test
-  void channelCreatedFromTheCorpusIsTheStartOfALeg() {
-    Doc d = corpusDoc("ChannelCreated");
-    assertEquals("1587708468.7504", d.get("call.id"));
-    assertEquals("1587708468.7504", d.get("channel.id"));
-    assertEquals("PJSIP/in-voipbin-00001d4b", d.get("channel.name"));
-    assertEquals("Ring", d.get("channel.state"));
-    assertEquals("5", d.get("caller.number"));
-    assertNull(d.get("caller.name"), "an empty name is absent");
-    assertEquals("in-voipbin", d.get("dialplan.context"));
-    assertEquals("701146842002329", d.get("dialplan.exten"));
-    assertEquals(1L, d.get("dialplan.priority"));
-    assertEquals(List.of("start"), d.get("event.type"));
-    assertEquals(List.of("session"), d.get("event.category"));
-  }
-
-  @Test
-  void channelDestroyedCarriesTheQ850CauseAndEndsTheLeg() {
-    Doc d = corpusDoc("ChannelDestroyed");
-    assertEquals("1586480922.6170", d.get("channel.id"));
-    assertEquals(18L, d.get("hangup.cause.q850"));
-    assertEquals(List.of("end"), d.get("event.type"));
-    assertEquals("3400001", d.get("caller.number"));
-  }
-
-  @Test
   void channelDestroyedWithACauseOfTheWrongTypeIsStillAnEventWithoutCause() {
     Parsed.Event e = one("{\"type\":\"ChannelDestroyed\",\"timestamp\":\"2020-04-10T01:09:12.924+0000\","
         + "\"cause\":\"wrong type\",\"asterisk_id\":\"42:01:0a:a4:00:03\",\"application\":\"voipbin\"}");
     Doc d = normalise(e);
     assertNull(d.get("hangup.cause.q850"));
     assertNull(d.get("call.id"));
-  }
-
-  @Test
-  void channelStateChangeFromTheCorpusCarriesTheNewStateAndConnectedParty() {
-    List<Parsed.Event> es = Readers.events(corpusFile("cgrates__ari-events.jsonl"));
-    Parsed.Event e = es.stream().filter(x -> x.action().equals("ChannelStateChange")).findFirst().orElseThrow();
-    Doc d = normalise(e);
-    assertEquals("Up", d.get("channel.state"));
-    assertEquals("1001", d.get("caller.number"));
-    assertEquals("1001", d.get("caller.name"));
-    assertEquals("1002", d.get("callee.number"));
-    assertEquals(Instant.parse("2016-09-12T11:53:52.110Z"), e.time());
   }
 
   @Test
@@ -175,15 +302,6 @@ class AriFormatTest {
     assertEquals("internal", d.get("dialplan.context"));
     assertEquals(2L, d.get("dialplan.priority"));
     assertEquals("Alice", d.get("caller.name"));
-  }
-
-  @Test
-  void channelVarsetFromTheCorpusKeepsVariableAndValueRaw() {
-    Parsed.Event e = Readers.events(corpusFile("voipbin-monorepo__ari-events.jsonl")).stream()
-        .filter(x -> x.action().equals("ChannelVarset")).findFirst().orElseThrow();
-    assertEquals("STASISSTATUS", e.fields().get("variable"));
-    assertEquals("", e.fields().get("value"));
-    assertEquals("instance-asterisk-production-europe-west4-a-1-1597539159.80042", normalise(e).get("call.id"));
   }
 
   @Test
@@ -238,55 +356,6 @@ class AriFormatTest {
   }
 
   @Test
-  void playbackEventsFromTheCorpusBelongToTheirTargetChannel() {
-    for (String type : List.of("PlaybackStarted", "PlaybackContinuing", "PlaybackFinished")) {
-      Doc d = corpusDoc(type);
-      String call = (String) d.get("call.id");
-      assertTrue(call != null && !call.startsWith("channel:"), type + " " + call);
-      assertNull(d.get("channel.id"), type);
-    }
-    List<Parsed.Event> doc = Readers.events(corpusFile("asterisk-documentation__ari-doc-examples.json-stream.txt"));
-    Parsed.Event started = doc.stream().filter(e -> e.action().equals("PlaybackStarted")).findFirst().orElseThrow();
-    assertEquals("1400609726.3", normalise(started).get("call.id"));
-    assertEquals("playing", ((Map<?, ?>) started.fields().get("playback")).get("state"));
-  }
-
-  @Test
-  void stasisStartAndEndFromTheCorpusCarryTheChannelAndArgs() {
-    List<Parsed.Event> es = Readers.events(corpusFile("io.netlibs.ami__ari-events.jsonl"));
-    Parsed.Event start = es.get(0);
-    assertEquals("StasisStart", start.action());
-    assertEquals(List.of("dwedewd"), start.fields().get("args"));
-    Doc d = normalise(start);
-    assertEquals("1697458488.14", d.get("call.id"));
-    assertEquals("Theo", d.get("caller.name"));
-    assertEquals("100-theo", d.get("caller.number"));
-    assertEquals("Stasis", d.get("dialplan.app"));
-    Parsed.Event end = es.get(2);
-    assertEquals("StasisEnd", end.action());
-    assertEquals("1697459182.15", normalise(end).get("channel.id"));
-    assertEquals(Instant.parse("2023-10-16T12:26:24.703Z"), end.time());
-  }
-
-  @Test
-  void bridgeCreatedAndDestroyedFromTheCorpusAreKeyedByTheBridge() {
-    for (String type : List.of("BridgeCreated", "BridgeDestroyed")) {
-      Doc d = corpusDoc(type);
-      assertEquals("0e9f0998-8ec2-11ea-970a-df70fd3c4853", d.get("call.id"), type);
-      assertEquals("0e9f0998-8ec2-11ea-970a-df70fd3c4853", d.get("dialog.id"), type);
-      assertNull(d.get("channel.id"), type);
-    }
-  }
-
-  @Test
-  void channelEnteredBridgeLinksTheLegToTheBridge() {
-    Doc d = corpusDoc("ChannelEnteredBridge");
-    assertEquals("06df8336-8ec7-11ea-80ac-ffd373732383", d.get("dialog.id"));
-    assertEquals("1588549537.157", d.get("channel.id"));
-    assertEquals("1588549537.157", d.get("call.id"));
-  }
-
-  @Test
   void bridgeMergedAndTransfersAreEvents() {
     // §2.4: BridgeMerged = bridge, bridge_from; BridgeBlindTransfer = channel, exten, context, result, is_external
     Doc merged = normalise(one("{\"type\":\"BridgeMerged\",\"timestamp\":\"2023-01-05T10:01:00.000+0000\","
@@ -303,41 +372,6 @@ class AriFormatTest {
         + "\"application\":\"a\",\"transferer_first_leg\":" + DIAL_CALLER + ",\"transferer_second_leg\":" + DIAL_PEER
         + ",\"result\":\"Success\",\"is_external\":false,\"destination_type\":\"bridge\",\"destination_bridge\":\"b-1\"}"));
     assertEquals("1672912800.11", attended.get("channel.id"));
-  }
-
-  @Test
-  void endpointEventsAreHostCategory() {
-    Doc d = corpusDoc("PeerStatusChange");
-    assertEquals(List.of("host"), d.get("event.category"));
-    assertNull(d.get("call.id"));
-  }
-
-  @Test
-  void pipelineKeepsTheJsonTreeUnderAriAndTakesTheNodeFromAsteriskId() {
-    Parsed.Event e = Readers.events(corpusFile("cgrates__ari-events.jsonl")).get(2);
-    Pipeline p = new Pipeline(List.of(), new Sink(), Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
-    IndexDoc doc = p.normalise(e, ARI, new SourceContext(null, Map.of(), Instant.EPOCH));
-    assertEquals("08:00:27:b7:b8:1f", doc.doc().get("observer.name"));
-    assertEquals("asterisk.ari", doc.doc().get("event.dataset"));
-    assertEquals("StasisStart", doc.doc().get("event.action"));
-    assertEquals("1543140206.0", doc.doc().get("ari.channel.id"));
-    assertEquals("2018-11-25T10:03:26.464Z", doc.doc().get("@timestamp"));
-  }
-
-  @Test
-  void detectRecognisesAriButNotKazooOrAmi() throws IOException {
-    for (Path f : Corpus.files("asterisk-ari")) {
-      byte[] head = Files.readAllBytes(f);
-      int n = Math.min(head.length, 4096);
-      assertTrue(ARI.detect(head, n), f.toString());
-      assertEquals("ari", Formats.standard().detect(head, n).orElseThrow().name(), f.toString());
-    }
-    for (Path f : Corpus.files("kazoo-amqp")) {
-      byte[] head = Files.readAllBytes(f);
-      assertFalse(ARI.detect(head, Math.min(head.length, 4096)), f.toString());
-    }
-    byte[] ami = utf8("Asterisk Call Manager/5.0.1\r\nEvent: Newchannel\r\n");
-    assertFalse(ARI.detect(ami, ami.length));
   }
 
   /** A sink that keeps nothing: the test reads the document the pipeline returns. */

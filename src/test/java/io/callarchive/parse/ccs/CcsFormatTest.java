@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.Corpus;
+import io.callarchive.Fixtures;
 import io.callarchive.model.Doc;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.model.Parsed;
@@ -281,7 +281,7 @@ class CcsFormatTest {
   }
 
   @Test
-  void detectRecognisesCcsAndNothingElseInTheCorpus() throws IOException {
+  void detectRecognisesCcsAndNothingElseInTheFixtures() throws IOException {
     byte[] flat = utf8("{\"event\":\"connection_create\",\"connection_id\":\"n\"}");
     assertTrue(CCS.detect(flat, flat.length));
     assertEquals("ccs", Formats.standard().detect(flat, flat.length).orElseThrow().name());
@@ -290,11 +290,15 @@ class CcsFormatTest {
     byte[] kazoo = utf8("{\"name\": \"CALL_SECURE\", \"args\": {\"Call-ID\": \"x\", \"Msg-ID\": \"1\"}}");
     assertFalse(CCS.detect(kazoo, kazoo.length), "Kazoo's CALL_SECURE is not ccs");
     assertEquals("kazoo", Formats.standard().detect(kazoo, kazoo.length).orElseThrow().name());
-    for (String folder : List.of("asterisk-ari", "kazoo-amqp")) {
-      for (Path f : Corpus.files(folder)) {
+    for (String folder : List.of("asterisk-ami", "asterisk-ari", "kazoo-amqp", "freeswitch-esl")) {
+      for (Path f : Fixtures.files(folder)) {
         byte[] head = Files.readAllBytes(f);
         assertFalse(CCS.detect(head, Math.min(head.length, 4096)), f.toString());
       }
+    }
+    for (Path f : Fixtures.files("ccs")) {
+      byte[] head = Files.readAllBytes(f);
+      assertTrue(CCS.detect(head, Math.min(head.length, 4096)), f.toString());
     }
   }
 

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.Corpus;
+import io.callarchive.Fixtures;
+import java.nio.file.Files;
 import io.callarchive.model.Doc;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.Readers;
@@ -84,13 +85,18 @@ class FreeswitchEventsTest {
           + "Source0-DLSR: 0\n"
           + "Rtt0-Avg: 0.020000\n\n";
 
-  private List<Parsed.Event> corpusEvents(String file) {
-    return Readers.events(Readers.readAll(format, Corpus.dir("freeswitch-esl").resolve(file)));
+  private List<Parsed.Event> fixtureEvents(String file) {
+    return Readers.events(Readers.readAll(format, Fixtures.file("freeswitch-esl", file)));
   }
 
   private Parsed.Event first(String file, String action) {
-    return corpusEvents(file).stream().filter(e -> e.action().equals(action)).findFirst().orElseThrow();
+    return fixtureEvents(file).stream().filter(e -> e.action().equals(action)).findFirst().orElseThrow();
   }
+
+  static final String PLAIN = "answered-call_plain-envelopes.txt";
+  static final String BARE = "callcenter-registrations_bare-blocks.txt";
+  static final String A_LEG = "5b2e8c1a-7d3f-4e9b-a6c4-0f1e2d3c4b5a";
+  static final String B_LEG = "9e4d2a7c-1b3f-4c8e-9a5d-6f7e8d9c0b1a";
 
   private Doc normalised(Parsed.Event e) {
     Doc doc = new Doc();
@@ -104,74 +110,219 @@ class FreeswitchEventsTest {
 
   @Test
   void channelCreateStartsTheLegWithItsIdsAndParties() {
-    Parsed.Event e = first("fsock__inbound-event-stream.txt", "CHANNEL_CREATE");
+    Parsed.Event e = first(PLAIN, "CHANNEL_CREATE");
     Doc d = normalised(e);
-    assertEquals("303c0f9f-4b32-4b9b-9f77-df0ca215bbe7", d.get("call.id"));
-    assertEquals("303c0f9f-4b32-4b9b-9f77-df0ca215bbe7", d.get("channel.id"));
-    assertEquals("sofia/B2BUA/4986517174963@call-home.net", d.get("channel.name"), "URL-decoded once");
-    assertEquals("4986517174963", d.get("caller.number"));
-    assertEquals("4986517174963", d.get("callee.number"));
+    assertEquals(A_LEG, d.get("call.id"));
+    assertEquals(A_LEG, d.get("channel.id"));
+    assertEquals("sofia/internal/1000@192.0.2.30", d.get("channel.name"), "URL-decoded once");
+    assertEquals("1000", d.get("caller.number"));
+    assertEquals("Camille Noel", d.get("caller.name"));
+    assertEquals("1001", d.get("callee.number"));
     assertEquals(List.of("session"), d.get("event.category"));
     assertEquals(List.of("start"), d.get("event.type"));
-    assertEquals(Instant.parse("2012-10-05T11:41:46.912868Z"), e.time());
+    assertEquals(Instant.parse("2025-12-01T14:00:00.100Z"), e.time(), "Event-Date-Timestamp 1764597600100000");
     assertEquals("us", e.timePrecision());
-    assertEquals("5a4148a38eea6ed30ca883839359fb0d@0:0:0:0:0:0:0:0", e.fields().get("variable_sip_call_id"));
+    assertEquals("5b2e8c1a@192.0.2.51", e.fields().get("variable_sip_call_id"));
+    assertEquals("2025-12-01 15:00:00", e.fields().get("Event-Date-Local"));
   }
 
   @Test
   void channelAnswerIsASessionInfoEventOfTheLeg() {
-    Parsed.Event e = first("NEventSocket__outbound-capture-Example4.txt", "CHANNEL_ANSWER");
+    Parsed.Event e = first(PLAIN, "CHANNEL_ANSWER");
     Doc d = normalised(e);
-    assertEquals("298fde4b-af8e-4930-b3ee-b655641c9d21", d.get("channel.id"));
-    assertEquals("1001", d.get("caller.number"));
-    assertEquals("3", d.get("callee.number"));
+    assertEquals(B_LEG, d.get("channel.id"));
+    assertEquals(A_LEG, d.get("call.id"), "the B-leg's Channel-Call-UUID");
+    assertEquals("1000", d.get("caller.number"));
+    assertEquals("1001", d.get("callee.number"));
     assertEquals("answered", e.fields().get("Answer-State"));
     assertEquals(List.of("info"), d.get("event.type"));
-    assertEquals(Instant.parse("2015-01-06T16:43:57.875144Z"), e.time());
+    assertEquals(Instant.parse("2025-12-01T14:00:04.500Z"), e.time());
   }
 
   @Test
   void channelBridgeKeepsBothLegIds() {
-    Parsed.Event e = first("NEventSocket__outbound-capture-Example4.txt", "CHANNEL_BRIDGE");
-    assertEquals("298fde4b-af8e-4930-b3ee-b655641c9d21", e.fields().get("Bridge-A-Unique-ID"));
-    assertEquals("3a593bc1-c0e7-4e12-9880-c5b444dc572d", e.fields().get("Bridge-B-Unique-ID"));
-    assertEquals("298fde4b-af8e-4930-b3ee-b655641c9d21", normalised(e).get("call.id"));
+    Parsed.Event e = first(PLAIN, "CHANNEL_BRIDGE");
+    assertEquals(A_LEG, e.fields().get("Bridge-A-Unique-ID"));
+    assertEquals(B_LEG, e.fields().get("Bridge-B-Unique-ID"));
+    assertEquals(A_LEG, normalised(e).get("call.id"));
   }
 
   @Test
   void channelHangupOfTheBLegIsGroupedUnderTheALegCall() {
-    Parsed.Event e = first("NEventSocket__outbound-capture-Example4.txt", "CHANNEL_HANGUP");
+    Parsed.Event e = first(PLAIN, "CHANNEL_HANGUP");
     Doc d = normalised(e);
-    assertEquals("298fde4b-af8e-4930-b3ee-b655641c9d21", d.get("call.id"), "Channel-Call-UUID of the B-leg");
-    assertEquals("3a593bc1-c0e7-4e12-9880-c5b444dc572d", d.get("channel.id"));
-    assertEquals("sofia/internal/sip:1003@172.16.50.134:5070", d.get("channel.name"));
+    assertEquals(A_LEG, d.get("call.id"), "Channel-Call-UUID of the B-leg");
+    assertEquals(B_LEG, d.get("channel.id"));
+    assertEquals("sofia/internal/1001@192.0.2.52:5060", d.get("channel.name"));
     assertEquals("NORMAL_CLEARING", e.fields().get("Hangup-Cause"));
   }
 
   @Test
   void channelHangupCompleteEndsTheLeg() {
-    Parsed.Event e = first("fsock__inbound-event-stream.txt", "CHANNEL_HANGUP_COMPLETE");
+    Parsed.Event e = first("no-answer-call_event-xml.txt", "CHANNEL_HANGUP_COMPLETE");
     Doc d = normalised(e);
     assertEquals(List.of("end"), d.get("event.type"));
-    assertEquals("ORIGINATOR_CANCEL", e.fields().get("Hangup-Cause"));
+    assertEquals("NO_ANSWER", e.fields().get("Hangup-Cause"));
+    assertEquals("3d5f7a9c-0e1b-4d3f-a7c9-2e4a6c8e0a1b", d.get("channel.id"));
+    assertEquals("1b3d5f7a-9c0e-4b2d-8f6a-1c3e5a7b9d0f", d.get("call.id"));
   }
 
   @Test
   void channelHangupCompleteKeepsTheRtpQualityVariables() {
-    Parsed.Event e = first("cgrates__channel-hangup-complete_plain-headers.txt", "CHANNEL_HANGUP_COMPLETE");
-    assertTrue(e.fields().keySet().stream().anyMatch(k -> k.startsWith("variable_rtp_audio_in_")));
+    Parsed.Event e = fixtureEvents(PLAIN).stream()
+        .filter(x -> x.action().equals("CHANNEL_HANGUP_COMPLETE") && A_LEG.equals(x.fields().get("Unique-ID")))
+        .findFirst().orElseThrow();
+    assertEquals(24, e.fields().keySet().stream().filter(k -> k.startsWith("variable_rtp_audio_")).count());
+    assertEquals("4.48", e.fields().get("variable_rtp_audio_in_mos"));
     Object sdp = e.fields().get("variable_switch_r_sdp");
     assertInstanceOf(String.class, sdp);
-    assertTrue(((String) sdp).startsWith("v=0\r\n"), "the URL-encoded SDP decodes to its CRLF lines");
+    assertTrue(((String) sdp).startsWith("v=0\r\no=FreeSWITCH 1764597000 1764597001 IN IP4 192.0.2.51\r\n"),
+        "the URL-encoded SDP decodes to its CRLF lines");
   }
 
   @Test
   void channelDestroyEndsTheLeg() {
-    Parsed.Event e = first("fsock__inbound-event-stream.txt", "CHANNEL_DESTROY");
+    Parsed.Event e = first(PLAIN, "CHANNEL_DESTROY");
     Doc d = normalised(e);
     assertEquals(List.of("end"), d.get("event.type"));
-    assertEquals("303c0f9f-4b32-4b9b-9f77-df0ca215bbe7", d.get("channel.id"));
-    assertEquals(Instant.parse("2012-10-05T11:42:42.372974Z"), e.time());
+    assertEquals(B_LEG, d.get("channel.id"));
+    assertEquals("CS_DESTROY", e.fields().get("Channel-State"));
+    assertEquals(Instant.parse("2025-12-01T14:01:05.040Z"), e.time());
+  }
+
+  private Parsed.Event subclass(String sub) {
+    return fixtureEvents(BARE).stream().filter(e -> sub.equals(e.fields().get("Event-Subclass"))).findFirst().orElseThrow();
+  }
+
+  @Test
+  void preRegisterIsAnAuthenticationChallengeOfTheAccount() {
+    Parsed.Event e = subclass("sofia::pre_register");
+    Doc d = normalised(e);
+    assertEquals("CUSTOM", e.action());
+    assertEquals("sofia::pre_register", d.get("event.subclass"));
+    assertEquals(List.of("authentication"), d.get("event.category"));
+    assertEquals("unknown", d.get("event.outcome"));
+    assertEquals("1000", d.get("user.name"));
+    assertEquals("203.0.113.90", d.get("source.ip"));
+    assertEquals(5080, d.get("source.port"));
+    assertEquals("\"1000\" <sip:1000@203.0.113.90:5080;transport=udp>", e.fields().get("contact"));
+  }
+
+  @Test
+  void registerAttemptFromACrlfDumpNamesTheUser() throws Exception {
+    // the bare block of the fixture with CRLF line ends, as a Windows tool would have saved it
+    String text = Files.readString(Fixtures.file("freeswitch-esl", BARE));
+    int at = text.indexOf("Event-Subclass: sofia%3A%3Aregister_attempt");
+    String block = text.substring(at, text.indexOf("\n\n", at) + 2).replace("\n", "\r\n");
+    List<Parsed> parsed = read(block);
+    assertEquals(1, parsed.size());
+    Parsed.Event e = assertInstanceOf(Parsed.Event.class, parsed.get(0));
+    Doc d = normalised(e);
+    assertEquals("sofia::register_attempt", d.get("event.subclass"));
+    assertEquals("1000", d.get("user.name"));
+    assertEquals("203.0.113.90", d.get("source.ip"));
+    assertEquals("failure", d.get("event.outcome"), "auth-result FORBIDDEN");
+    assertEquals("friendly-scanner", e.fields().get("user-agent"), "no CR left on values");
+  }
+
+  @Test
+  void callcenterInfoPutsTheQueueAndCallerOnTheDocument() {
+    Parsed.Event e = fixtureEvents(BARE).stream()
+        .filter(x -> "member-queue-start".equals(x.fields().get("CC-Action")))
+        .findFirst()
+        .orElseThrow();
+    Doc d = normalised(e);
+    assertEquals("CUSTOM", e.action());
+    assertEquals("callcenter::info", d.get("event.subclass"));
+    assertEquals("sales@default", d.get("queue.name"));
+    assertEquals("+33240112233", d.get("caller.number"));
+    assertEquals("Client Trois", d.get("caller.name"));
+    assertEquals("2c4e6a8b-0d1f-4a3c-9e5b-7d9f1b3d5f7a", d.get("call.id"), "the member's channel");
+    Parsed.Event offering = fixtureEvents(BARE).stream()
+        .filter(x -> "agent-offering".equals(x.fields().get("CC-Action"))).findFirst().orElseThrow();
+    assertEquals("bertrand@default", normalised(offering).get("agent.name"));
+  }
+
+  @Test
+  void dtmfDigitIsDecoded() {
+    List<Parsed.Event> dtmf = fixtureEvents(PLAIN).stream().filter(e -> e.action().equals("DTMF")).toList();
+    assertEquals(1, dtmf.size());
+    Parsed.Event e = dtmf.get(0);
+    assertEquals("7", e.fields().get("DTMF-Digit"));
+    assertEquals("1600", e.fields().get("DTMF-Duration"));
+    assertEquals("1001", normalised(e).get("callee.number"));
+  }
+
+  @Test
+  void backgroundJobKeepsItsBodyAndJobIds() {
+    Parsed.Event e = first(PLAIN, "BACKGROUND_JOB");
+    String body = "UP 0 years, 0 days, 2 hours, 0 minutes, 22 seconds\n2 session(s) since startup\n\n2 session(s) - peak 2\n";
+    assertEquals(body, e.fields().get("_body"), "a body with an empty line inside");
+    assertEquals("1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b", e.fields().get("Job-UUID"));
+    assertEquals("status", e.fields().get("Job-Command"));
+    assertEquals(String.valueOf(body.getBytes(StandardCharsets.UTF_8).length), e.fields().get("Content-Length"));
+    assertEquals(Instant.parse("2025-12-01T14:00:22Z"), e.time());
+    // the piece is the whole message: "Content-Length: N\nContent-Type: text/event-plain\n\n" and N bytes
+    String raw = new String(e.raw(), StandardCharsets.UTF_8);
+    int n = Integer.parseInt(raw.substring("Content-Length: ".length(), raw.indexOf('\n')));
+    assertEquals(("Content-Length: " + n + "\nContent-Type: text/event-plain\n\n").length() + n, e.raw().length);
+    assertTrue(raw.endsWith(body));
+  }
+
+  @Test
+  void heartbeatIsAHostEvent() {
+    Parsed.Event e = first(PLAIN, "HEARTBEAT");
+    assertEquals("System Ready", e.fields().get("Event-Info"));
+    Doc d = normalised(e);
+    assertEquals(List.of("host"), d.get("event.category"));
+    assertNull(d.get("call.id"));
+    assertEquals(Instant.parse("2025-12-01T14:00:21Z"), e.time());
+  }
+
+  @Test
+  void mod_json_cdrRecordIsOneFinishedLeg() {
+    Parsed.Event e = first("answered-call_json-cdr.json", FreeswitchFormat.JSON_CDR);
+    Doc d = normalised(e);
+    assertEquals(A_LEG, d.get("call.id"));
+    assertEquals(A_LEG, d.get("channel.id"));
+    assertEquals("sofia/internal/1000@192.0.2.30", d.get("channel.name"));
+    assertEquals("1000", d.get("caller.number"));
+    assertEquals("1001", d.get("callee.number"));
+    assertEquals("fs-lab", d.get("observer.name"));
+    assertEquals(List.of("end"), d.get("event.type"));
+    assertEquals(Instant.parse("2025-12-01T14:01:05.020Z"), e.time(), "end_uepoch");
+    assertInstanceOf(Map.class, e.fields().get("callStats"));
+  }
+
+  @Test
+  void envelopeAndBodySplitOverTwoCapturesJoinIntoOneEvent() throws Exception {
+    // the first event message of the plain fixture, its envelope in one capture and the event in the next
+    byte[] file = Files.readAllBytes(Fixtures.file("freeswitch-esl", PLAIN));
+    String text = new String(file, StandardCharsets.ISO_8859_1);
+    int start = text.indexOf("Content-Length: ");
+    int headerEnd = text.indexOf("\n\n", start) + 2;
+    int n = Integer.parseInt(text.substring(start + "Content-Length: ".length(), text.indexOf('\n', start)));
+    byte[] one = java.util.Arrays.copyOfRange(file, start, headerEnd);
+    byte[] two = java.util.Arrays.copyOfRange(file, headerEnd, headerEnd + n);
+    byte[] both = new byte[one.length + two.length];
+    System.arraycopy(one, 0, both, 0, one.length);
+    System.arraycopy(two, 0, both, one.length, two.length);
+    List<Parsed> parsed = Readers.readAll(format, both, "joined");
+    assertEquals(1, parsed.size());
+    Parsed.Event e = (Parsed.Event) parsed.get(0);
+    assertEquals("CHANNEL_CREATE", e.action());
+    assertEquals(both.length, e.raw().length);
+    assertEquals(A_LEG, e.fields().get("Unique-ID"));
+    List<Parsed> alone = Readers.readAll(format, one, "part1");
+    assertInstanceOf(Parsed.Skipped.class, alone.get(0));
+  }
+
+  @Test
+  void customEventKeepsCustomAsActionAndItsSubclassSearchable() {
+    List<Parsed.Event> es = fixtureEvents(BARE);
+    assertEquals(15, es.size());
+    assertFalse(es.stream().anyMatch(x -> !x.action().equals("CUSTOM")));
+    assertEquals(12, es.stream().filter(x -> "callcenter::info".equals(normalised(x).get("event.subclass"))).count());
   }
 
   @Test
@@ -192,51 +343,12 @@ class FreeswitchEventsTest {
   }
 
   @Test
-  void preRegisterIsAnAuthenticationChallengeOfTheAccount() {
-    Parsed.Event e = first("griffin.networking__CustomSofiaPreRegister.txt", "CUSTOM");
-    Doc d = normalised(e);
-    assertEquals("sofia::pre_register", d.get("event.subclass"));
-    assertEquals(List.of("authentication"), d.get("event.category"));
-    assertEquals("unknown", d.get("event.outcome"));
-    assertEquals("1003", d.get("user.name"));
-    assertEquals("192.168.1.79", d.get("source.ip"));
-    assertEquals(52895, d.get("source.port"));
-    assertEquals("\"1003\" <sip:1003@192.168.1.79:52895;rinstance=9f282108dfdc7dda>", e.fields().get("contact"));
-  }
-
-  @Test
-  void registerAttemptFromACrlfDumpNamesTheUser() {
-    Parsed.Event e = first("griffin.networking__code-comment-events_crlf-as-in-source.txt", "CUSTOM");
-    Doc d = normalised(e);
-    assertEquals("sofia::register_attempt", d.get("event.subclass"));
-    assertEquals("1000", d.get("user.name"));
-    assertEquals("192.168.1.65", d.get("source.ip"));
-    assertEquals("X-Lite 4 release 4.1 stamp 63214", e.fields().get("user-agent"), "no CR left on values");
-  }
-
-  @Test
   void registerAttemptOutcomeFollowsAuthResult() {
     String ok = REGISTER_FAILURE.replace("register_failure", "register_attempt").replace("registration-type: REGISTER\n",
         "username: 1001\nrealm: 10.0.0.5\nauth-result: SUCCESS\n");
     String forbidden = ok.replace("SUCCESS", "FORBIDDEN");
     assertEquals("success", normalised((Parsed.Event) read(ok).get(0)).get("event.outcome"));
     assertEquals("failure", normalised((Parsed.Event) read(forbidden).get(0)).get("event.outcome"));
-  }
-
-  @Test
-  void callcenterInfoPutsTheQueueAndCallerOnTheDocument() {
-    Parsed.Event e =
-        corpusEvents("freeswitch-docs__mod_callcenter_callcenter-info-doc-examples.txt").stream()
-            .filter(x -> "member-queue-start".equals(x.fields().get("CC-Action")))
-            .findFirst()
-            .orElseThrow();
-    Doc d = normalised(e);
-    assertEquals("CUSTOM", e.action());
-    assertEquals("callcenter::info", d.get("event.subclass"));
-    assertEquals("support@default", d.get("queue.name"));
-    assertEquals("4385551212", d.get("caller.number"));
-    assertEquals("CHOUINARD MO", d.get("caller.name"));
-    assertEquals("b77c49c2-a732-11df-9438-e7d9456f8886", d.get("call.id"), "the member's channel");
   }
 
   @Test
@@ -250,28 +362,6 @@ class FreeswitchEventsTest {
   }
 
   @Test
-  void dtmfDigitIsDecoded() {
-    List<Parsed.Event> dtmf =
-        corpusEvents("NEventSocket__outbound-capture-Example4.txt").stream().filter(e -> e.action().equals("DTMF")).toList();
-    assertEquals(12, dtmf.size());
-    Parsed.Event e = dtmf.get(0);
-    assertEquals("#", e.fields().get("DTMF-Digit"));
-    assertEquals("800", e.fields().get("DTMF-Duration"));
-    assertEquals("1003", normalised(e).get("callee.number"));
-  }
-
-  @Test
-  void backgroundJobKeepsItsBodyAndJobIds() {
-    Parsed.Event e = first("freeswitch-outboundsocket__background-job.txt", "BACKGROUND_JOB");
-    assertEquals("+OK 7f4de4bc-17d7-11dd-b7a0-db4edd065621\n", e.fields().get("_body"));
-    assertEquals("7f4db78a-17d7-11dd-b7a0-db4edd065621", e.fields().get("Job-UUID"));
-    assertEquals("sofia/default/1005 '&park'", e.fields().get("Job-Command-Arg"));
-    assertEquals("41", e.fields().get("Content-Length"));
-    assertEquals(Instant.parse("2008-05-01T23:37:03.894968Z"), e.time(), "Event-Date-timestamp, any case");
-    assertEquals(635, e.raw().length, "envelope, 583-byte event with its 41-byte body");
-  }
-
-  @Test
   void backgroundJobBodyIsCountedInBytesNotCharacters() {
     String body = "+OK résumé ✓\n";
     String event = "Event-Name: BACKGROUND_JOB\n" + CORE + "Job-UUID: 1\nContent-Length: "
@@ -280,26 +370,6 @@ class FreeswitchEventsTest {
     assertEquals(2, parsed.size());
     assertEquals(body, ((Parsed.Event) parsed.get(0)).fields().get("_body"));
     assertEquals("RECV_RTCP_MESSAGE", ((Parsed.Event) parsed.get(1)).action());
-  }
-
-  @Test
-  void heartbeatIsAHostEvent() {
-    Parsed.Event e = first("fsock__inbound-event-stream.txt", "HEARTBEAT");
-    assertEquals("System Ready", e.fields().get("Event-Info"));
-    Doc d = normalised(e);
-    assertEquals(List.of("host"), d.get("event.category"));
-    assertNull(d.get("call.id"));
-    assertEquals(Instant.parse("2012-10-05T11:41:38.012866Z"), e.time());
-  }
-
-  @Test
-  void mod_json_cdrRecordIsOneFinishedLeg() {
-    Parsed.Event e = first("cgrates__mod_json_cdr.json", FreeswitchFormat.JSON_CDR);
-    Doc d = normalised(e);
-    assertEquals("5a3a1d91-90d3-4db4-af5c-cc3ae15d93a4", d.get("call.id"));
-    assertEquals(List.of("end"), d.get("event.type"));
-    assertEquals(Instant.parse("2018-03-14T11:09:48.366141Z"), e.time(), "end_uepoch");
-    assertInstanceOf(Map.class, e.fields().get("callStats"));
   }
 
   @Test
@@ -420,23 +490,6 @@ class FreeswitchEventsTest {
   }
 
   @Test
-  void envelopeAndBodySplitOverTwoCapturesJoinIntoOneEvent() throws Exception {
-    byte[] one = java.nio.file.Files.readAllBytes(Corpus.dir("freeswitch-esl").resolve("griffin.networking__MsgPart1.txt"));
-    byte[] two = java.nio.file.Files.readAllBytes(Corpus.dir("freeswitch-esl").resolve("griffin.networking__MsgPart2.txt"));
-    byte[] both = new byte[one.length + two.length];
-    System.arraycopy(one, 0, both, 0, one.length);
-    System.arraycopy(two, 0, both, one.length, two.length);
-    List<Parsed> parsed = Readers.readAll(format, both, "joined");
-    assertEquals(1, parsed.size());
-    Parsed.Event e = (Parsed.Event) parsed.get(0);
-    assertEquals("MESSAGE_WAITING", e.action());
-    assertEquals(both.length, e.raw().length);
-    assertEquals("sip:1003@192.168.1.79", e.fields().get("MWI-Message-Account"));
-    List<Parsed> alone = Readers.readAll(format, one, "part1");
-    assertInstanceOf(Parsed.Skipped.class, alone.get(0));
-  }
-
-  @Test
   void thePipelineIndexesTheEventWithItsRawHeadersUnderFreeswitch() {
     Parsed.Event e = (Parsed.Event) read(envelope(REGISTER_FAILURE)).get(0);
     Instant now = Instant.parse("2024-03-02T00:00:00Z");
@@ -467,10 +520,4 @@ class FreeswitchEventsTest {
     public void close() {}
   }
 
-  @Test
-  void customEventKeepsCustomAsActionAndItsSubclassSearchable() {
-    Parsed.Event e = first("freeswitch-docs__mod_avmd_1049372.txt", "CUSTOM");
-    assertEquals("avmd::start", normalised(e).get("event.subclass"));
-    assertFalse(corpusEvents("freeswitch-docs__mod_avmd_1049372.txt").stream().anyMatch(x -> !x.action().equals("CUSTOM")));
-  }
 }

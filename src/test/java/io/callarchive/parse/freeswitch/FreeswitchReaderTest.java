@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.Corpus;
+import io.callarchive.Fixtures;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.EventFormat;
 import io.callarchive.parse.Formats;
@@ -35,7 +35,7 @@ class FreeswitchReaderTest {
   private final FreeswitchFormat format = new FreeswitchFormat();
 
   static Stream<Path> files() {
-    return FreeswitchCorpusTest.files();
+    return Fixtures.files("freeswitch-esl").stream();
   }
 
   /** Returns one byte per read, so every byte boundary is also a read boundary. */
@@ -294,7 +294,7 @@ class FreeswitchReaderTest {
 
   @ParameterizedTest
   @MethodSource("files")
-  void mutatedCorpusNeverThrowsAndEveryByteIsAccountedFor(Path file) throws IOException {
+  void mutatedCapturesNeverThrowAndEveryByteIsAccountedFor(Path file) throws IOException {
     byte[] original = Files.readAllBytes(file);
     Random random = new Random(file.getFileName().toString().hashCode());
     for (int round = 0; round < 12; round++) {
@@ -420,15 +420,15 @@ class FreeswitchReaderTest {
   }
 
   @Test
-  void theStandardRegistryPicksFreeswitchForEslAndNotForTheOtherCorpora() throws IOException {
+  void theStandardRegistryPicksFreeswitchForEslFixturesAndNotForTheOtherPlatforms() throws IOException {
     Formats formats = Formats.standard();
-    for (Path f : FreeswitchCorpusTest.files().toList()) {
+    for (Path f : Fixtures.files("freeswitch-esl")) {
       byte[] b = Files.readAllBytes(f);
       Optional<EventFormat> got = formats.detect(b, Math.min(b.length, 8192));
       assertEquals("freeswitch", got.map(EventFormat::name).orElse(null), f.getFileName().toString());
     }
-    for (String other : List.of("asterisk-ami", "asterisk-ari", "kazoo-amqp")) {
-      for (Path f : Corpus.files(other)) {
+    for (String other : List.of("asterisk-ami", "asterisk-ari", "kazoo-amqp", "ccs")) {
+      for (Path f : Fixtures.files(other)) {
         byte[] b = Files.readAllBytes(f);
         assertFalse(format.detect(b, Math.min(b.length, 8192)), f.getFileName().toString());
       }

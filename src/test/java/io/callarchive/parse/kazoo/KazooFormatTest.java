@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callarchive.Corpus;
+import io.callarchive.Fixtures;
 import io.callarchive.model.Doc;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.Formats;
@@ -25,11 +25,20 @@ import org.junit.jupiter.api.Test;
 class KazooFormatTest {
   static final KazooFormat KAZOO = new KazooFormat();
 
-  static Parsed.Event corpusEvent(String file) {
-    List<Parsed.Event> es = Readers.events(Readers.readAll(KAZOO, Corpus.dir("kazoo-amqp").resolve(file)));
-    assertEquals(1, es.size(), file);
-    return es.get(0);
+  static List<Parsed.Event> fixtureEvents(String file) {
+    return Readers.events(Readers.readAll(KAZOO, Fixtures.file("kazoo-amqp", file)));
   }
+
+  /** The first event of a fixture with this name and Call-ID. */
+  static Parsed.Event fixtureEvent(String file, String name, String callId) {
+    return fixtureEvents(file).stream()
+        .filter(e -> e.action().equals(name) && callId.equals(e.fields().get("Call-ID")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " of " + callId + " in " + file));
+  }
+
+  static final String WEBSOCKET = "busy-noanswer-transfer_websocket-pretty.json";
+  static final String AMQP = "answered-call_amqp.jsonl";
 
   static Doc normalise(Parsed.Event e) {
     Doc d = new Doc();
@@ -52,39 +61,37 @@ class KazooFormatTest {
   }
 
   @Test
-  void wholeCorpusParsesWithoutMalformedPiecesAndEveryByteAccounted() throws IOException {
+  void everyFixtureParsesWithoutMalformedPiecesAndEveryByteAccounted() throws IOException {
     int files = 0;
-    for (Path f : Corpus.files("kazoo-amqp")) {
-      if (f.getFileName().toString().endsWith(".md")) continue;
+    for (Path f : Fixtures.files("kazoo-amqp")) {
       byte[] bytes = Files.readAllBytes(f);
       List<Parsed> ps = Readers.readAll(KAZOO, bytes, f.toString());
       assertEquals(List.of(), Pieces.malformed(ps), f.toString());
       assertAccounted(bytes, ps);
       files++;
     }
-    assertTrue(files >= 20, "corpus files read: " + files);
+    assertEquals(3, files, "JSON lines, pretty-printed envelopes, a webhook");
   }
 
   @Test
-  void eventCountsPerNameMatchAnIndependentJacksonReadAndTheProvenance() {
-    for (Path f : Corpus.files("kazoo-amqp")) {
+  void eventCountsPerNameMatchAnIndependentJacksonReadAndTheContentsList() {
+    for (Path f : Fixtures.files("kazoo-amqp")) {
       String name = f.getFileName().toString();
-      if (name.endsWith(".md")) continue;
       Map<String, Integer> got = Pieces.eventCounts(Readers.readAll(KAZOO, f));
       assertEquals(Pieces.jacksonCounts(f, KazooFormatTest::jacksonAction), got, name);
-      assertEquals(Pieces.provenanceCounts("kazoo-amqp", name), got, name);
+      assertEquals(Fixtures.contents("kazoo-amqp", name), got, name);
     }
   }
 
   @Test
-  void concatenatedCorpusFilesGiveTheSameEventsInOneStream() throws IOException {
+  void concatenatedFixturesGiveTheSameEventsInOneStream() throws IOException {
     // §4.6 item 1: exported logs are pretty-printed objects one after another, with "}{" or "}\n{"
     java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
     int expected = 0;
-    for (Path f : Corpus.files("kazoo-amqp")) {
-      if (!f.getFileName().toString().contains("blackhole")) continue;
-      all.writeBytes(Files.readAllBytes(f));
-      expected++;
+    for (Path f : Fixtures.files("kazoo-amqp")) {
+      byte[] b = Files.readAllBytes(f);
+      all.writeBytes(java.util.Arrays.copyOf(b, b.length - 1)); // without the last newline: "}{" between files
+      expected += Fixtures.contents("kazoo-amqp", f.getFileName().toString()).values().stream().mapToInt(i -> i).sum();
     }
     List<Parsed> ps = Readers.readAll(KAZOO, all.toByteArray(), "all");
     assertEquals(expected, Readers.events(ps).size());
@@ -93,43 +100,116 @@ class KazooFormatTest {
 
   @Test
   void channelCreateFromTheBlackholeEnvelopeIsUnwrapped() {
-    Parsed.Event e = corpusEvent("kazoo__blackhole-README__CHANNEL_CREATE.json");
+    Parsed.Event e = fixtureEvents(WEBSOCKET).get(0);
     assertEquals("CHANNEL_CREATE", e.action());
-    assertEquals("at6dmu4ffk97vnlp6qfq", e.fields().get("Call-ID"), "raw fields are the unwrapped args");
-    assertFalse(e.fields().containsKey("args"));
-    // Timestamp 63610891956 Gregorian s = 1443672756 (§0.2); Msg-ID 1443672756993309 adds the microseconds
-    assertEquals(Instant.parse("2015-10-01T04:12:36.993309Z"), e.time());
+    assertEquals("kz-busy-31c7@198.51.100.71", e.fields().get("Call-ID"), "raw fields are the unwrapped data");
+    assertFalse(e.fields().containsKey("data"));
+    assertFalse(e.fields().containsKey("routing_key"));
+    // Timestamp 63931834800 Gregorian s = 1764615600 (§0.2); Msg-ID 1764615600100000 adds the microseconds
+    assertEquals(Instant.parse("2025-12-01T19:00:00.100Z"), e.time());
     assertEquals("us", e.timePrecision());
     Doc d = normalise(e);
-    assertEquals("at6dmu4ffk97vnlp6qfq", d.get("call.id"));
-    assertEquals("at6dmu4ffk97vnlp6qfq", d.get("channel.id"));
-    assertEquals("user_wpxnx7am9w", d.get("caller.number"));
-    assertEquals("*97", d.get("callee.number"), "no Callee-ID: the user part of Request");
+    assertEquals("kz-busy-31c7@198.51.100.71", d.get("call.id"));
+    assertEquals("kz-busy-31c7@198.51.100.71", d.get("channel.id"));
+    assertEquals("+33155512345", d.get("caller.number"));
+    assertEquals("Agence Nord", d.get("caller.name"));
+    assertEquals("5002", d.get("callee.number"));
     assertEquals("inbound", d.get("call.direction"));
     assertEquals(List.of("start"), d.get("event.type"));
     assertEquals(List.of("session"), d.get("event.category"));
   }
 
   @Test
-  void channelAnswerFromTheCorpusIsKeyedByBridgeId() {
-    Parsed.Event e = corpusEvent("kazoo__blackhole-README__CHANNEL_ANSWER.json");
+  void channelCreateFromTheNameArgsEnvelopeWithoutCalleeTakesTheDialledUser() {
+    Parsed.Event e = fixtureEvent(WEBSOCKET, "CHANNEL_CREATE", "kz-noans-88e2@198.51.100.72");
+    assertFalse(e.fields().containsKey("args"));
     Doc d = normalise(e);
-    assertEquals("CHANNEL_ANSWER", e.action());
-    assertEquals("at6dmu4ffk97vnlp6qfq", d.get("call.id"));
-    assertEquals("356", d.get("caller.number"));
-    assertEquals("web phone", d.get("caller.name"));
+    assertEquals("5003", d.get("callee.number"), "no Callee-ID: the user part of Request");
+    assertNull(d.get("callee.name"));
+    assertEquals("63931835100-9c0d1e2f", d.get("call.interaction_id"));
+  }
+
+  @Test
+  void channelAnswerOfTheBLegIsKeyedByBridgeId() {
+    Parsed.Event e = fixtureEvent(AMQP, "CHANNEL_ANSWER", "4e2a8c6f-1b9d-4c3e-8a7f-5d1b3c9e7a2f");
+    Doc d = normalise(e);
+    assertEquals("kz-7f3e9a1c@198.51.100.70", d.get("call.id"), "Custom-Channel-Vars.Bridge-ID (§4.5)");
+    assertEquals("4e2a8c6f-1b9d-4c3e-8a7f-5d1b3c9e7a2f", d.get("channel.id"));
+    assertEquals("kz-7f3e9a1c@198.51.100.70", d.get("channel.peer_id"));
+    assertEquals("+33299001122", d.get("caller.number"));
+    assertEquals("Studio Ouest", d.get("caller.name"));
+    assertEquals("outbound", d.get("call.direction"));
     assertEquals(List.of("info"), d.get("event.type"));
   }
 
   @Test
-  void channelDestroyFromTheCorpusCarriesTheHangupCauseAndSdp() {
-    Parsed.Event e = corpusEvent("kazoo__blackhole-README__CHANNEL_DESTROY.json");
+  void channelDestroyOfTheFixturesCarriesTheHangupCauseAndSdp() {
+    Parsed.Event e = fixtureEvent(AMQP, "CHANNEL_DESTROY", "4e2a8c6f-1b9d-4c3e-8a7f-5d1b3c9e7a2f");
     Doc d = normalise(e);
     assertEquals("NORMAL_CLEARING", d.get("hangup.cause.name"));
+    assertEquals(200L, d.get("hangup.sip_code"));
     assertEquals(List.of("end"), d.get("event.type"));
-    assertTrue(((String) e.fields().get("Remote-SDP")).startsWith("v=0\r\no=- 7274649247909803147"));
-    assertEquals("31", e.fields().get("Billing-Seconds"), "numbers as strings are kept as sent");
-    assertEquals(Instant.parse("2015-10-01T04:13:08.333353Z"), e.time());
+    assertTrue(((String) e.fields().get("Remote-SDP")).startsWith("v=0\r\no=- 1764612000 1764612001 IN IP4 192.0.2.91\r\n"));
+    assertEquals(45, e.fields().get("Billing-Seconds"), "a number is kept as sent");
+    assertEquals(Instant.parse("2025-12-01T18:00:48.010Z"), e.time());
+    Parsed.Event busy = fixtureEvent(WEBSOCKET, "CHANNEL_DESTROY", "kz-busy-31c7@198.51.100.71");
+    assertEquals("0", busy.fields().get("Billing-Seconds"), "numbers as strings are kept as sent");
+    assertEquals("USER_BUSY", normalise(busy).get("hangup.cause.name"));
+    assertEquals(486L, normalise(busy).get("hangup.sip_code"));
+  }
+
+  @Test
+  void webhookFixtureUsesHookEventAndSnakeCaseKeys() {
+    List<Parsed.Event> es = fixtureEvents("channel-destroy_webhook.json");
+    assertEquals(1, es.size());
+    Parsed.Event e = es.get(0);
+    assertEquals("channel_destroy", e.action());
+    // "timestamp": "63931838400" (a string) is Gregorian seconds
+    assertEquals(Instant.ofEpochSecond(1764619200L), e.time());
+    Doc d = normalise(e);
+    assertEquals("kz-hook-0c4e@198.51.100.74", d.get("call.id"));
+    assertEquals("kz-hook-0c4e@198.51.100.74", d.get("channel.id"));
+    assertEquals("0d2f4b6a-8c0e-4a2b-b4d6-8f0a2c4e6a8c", d.get("channel.peer_id"));
+    assertEquals("+33238445566", d.get("caller.number"));
+    assertEquals("Boutique Centre", d.get("caller.name"));
+    assertEquals("5006", d.get("callee.number"));
+    assertEquals("Support", d.get("callee.name"));
+    assertEquals("NORMAL_CLEARING", d.get("hangup.cause.name"));
+    assertEquals(200L, d.get("hangup.sip_code"));
+    assertEquals(List.of("end"), d.get("event.type"));
+  }
+
+  @Test
+  void transferEventsOfTheFixturesBelongToTheTransferredCall() {
+    Parsed.Event transferor = fixtureEvent(WEBSOCKET, "CHANNEL_TRANSFEROR", "6c8e0a2b-4d6f-4a8c-b0e2-4f6a8c0e2a4c");
+    assertEquals("attended", transferor.fields().get("Transfer-Type"));
+    assertEquals("kz-xfer-5d9a@198.51.100.73", normalise(transferor).get("call.id"));
+    Parsed.Event transferee = fixtureEvent(WEBSOCKET, "CHANNEL_TRANSFEREE", "kz-xfer-5d9a@198.51.100.73");
+    assertEquals("8e0a2c4d-6f8a-4c0e-92b4-6a8c0e2a4c6e", transferee.fields().get("Target-Call-ID"));
+    assertEquals("8e0a2c4d-6f8a-4c0e-92b4-6a8c0e2a4c6e", normalise(transferee).get("channel.peer_id"));
+  }
+
+  @Test
+  void detectRecognisesKazooFixturesButNotAFreeSwitchJsonEventOrAri() throws IOException {
+    for (Path f : Fixtures.files("kazoo-amqp")) {
+      byte[] head = Files.readAllBytes(f);
+      int n = Math.min(head.length, 4096);
+      assertTrue(KAZOO.detect(head, n), f.toString());
+      assertEquals("kazoo", Formats.standard().detect(head, n).orElseThrow().name(), f.toString());
+    }
+    for (String other : List.of("asterisk-ari", "ccs", "freeswitch-esl")) {
+      for (Path f : Fixtures.files(other)) {
+        byte[] head = Files.readAllBytes(f);
+        assertFalse(KAZOO.detect(head, Math.min(head.length, 4096)), f.toString());
+      }
+    }
+    // FreeSWITCH event-json (§3.3): Event-Name too, but with the core's headers and none of Kazoo's
+    byte[] fs = utf8("{\"Event-Name\":\"CHANNEL_CREATE\",\"Core-UUID\":\"6d3c8a0e-1f2b-4c5d-9e8f-0a1b2c3d4e5f\","
+        + "\"FreeSWITCH-Hostname\":\"fs1\",\"Event-Calling-Function\":\"switch_channel_perform_set_running_state\","
+        + "\"Unique-ID\":\"2c9b1a7e\",\"Call-ID\":\"x\"}");
+    assertFalse(KAZOO.detect(fs, fs.length));
+    byte[] bare = utf8("{\"Event-Name\":\"HEARTBEAT\",\"Event-Date-Local\":\"2025-01-01 00:00:00\"}");
+    assertFalse(KAZOO.detect(bare, bare.length), "Event-Name alone is not Kazoo");
   }
 
   static final String LEG = "\"App-Name\":\"ecallmgr\",\"App-Version\":\"4.3.0\",\"Event-Category\":\"call_event\","
@@ -206,63 +286,10 @@ class KazooFormatTest {
   }
 
   @Test
-  void webhookSampleUsesHookEventAndSnakeCaseKeys() {
-    Parsed.Event e = corpusEvent("kazoo__crossbar-webhook-samples__webhooks_channel_destroy-samples.json");
-    assertEquals("channel_destroy", e.action());
-    // "timestamp": "63724349409" (a string) is Gregorian seconds
-    assertEquals(Instant.ofEpochSecond(63724349409L - 62167219200L), e.time());
-    Doc d = normalise(e);
-    assertEquals("NDlkNGI3OTZlMDgzNWQxNGYxNTA3NjQ4NDZjNDFkOTc", d.get("call.id"));
-    assertEquals("af1e1e12f1bcf519a96f2235ab8eeec4", d.get("channel.peer_id"));
-    assertEquals("+15556783945", d.get("caller.number"));
-    assertEquals("Caller Test", d.get("callee.name"));
-    assertEquals("NORMAL_CLEARING", d.get("hangup.cause.name"));
-    assertEquals(200L, d.get("hangup.sip_code"));
-    assertEquals(List.of("end"), d.get("event.type"));
-  }
-
-  @Test
-  void notificationAndRouteMessagesAreArchivedUnderTheirEventName() {
-    Parsed.Event dereg = corpusEvent("kazoo__notifications__deregister.json");
-    assertEquals("deregister", dereg.action());
-    assertEquals(Instant.ofEpochSecond(63666952796L - 62167219200L), dereg.time(), "Event-Timestamp");
-    Parsed.Event vm = corpusEvent("kazoo__notifications__voicemail_to_email.json");
-    assertEquals("voicemail_new", vm.action());
-    assertNull(normalise(vm).get("event.category"), "a notification is not a call session event");
-    Parsed.Event route = corpusEvent("kazoo__route_req__inbound-onnet-callflow.json");
-    assertEquals("route_req", route.action());
-    Doc d = normalise(route);
-    assertEquals("82159NjBmNTI0YjQ5MTE2NmFkNmQ3NmRmYzFiYWRhMGQ0NGI", d.get("call.id"));
-    assertEquals("63670304795-386ddd58", d.get("call.interaction_id"));
-    assertEquals(List.of("session"), d.get("event.category"));
-    assertNull(route.time(), "route_req carries no Timestamp");
-  }
-
-  @Test
   void objectWithoutEventNameIsSkipped() {
     List<Parsed> ps = Readers.readAll(KAZOO, utf8("{\"Call-ID\":\"x\"}\n{\"Event-Name\":\"\"}"), "t");
     assertInstanceOf(Parsed.Skipped.class, ps.get(0));
     assertInstanceOf(Parsed.Malformed.class, ps.get(1));
   }
 
-  @Test
-  void detectRecognisesKazooButNotAFreeSwitchJsonEvent() throws IOException {
-    for (Path f : Corpus.files("kazoo-amqp")) {
-      byte[] head = Files.readAllBytes(f);
-      int n = Math.min(head.length, 4096);
-      assertTrue(KAZOO.detect(head, n), f.toString());
-      assertEquals("kazoo", Formats.standard().detect(head, n).orElseThrow().name(), f.toString());
-    }
-    // FreeSWITCH event-json (§3.3): Event-Name too, but with the core's headers and none of Kazoo's
-    byte[] fs = utf8("{\"Event-Name\":\"CHANNEL_CREATE\",\"Core-UUID\":\"6d3c8a0e-1f2b-4c5d-9e8f-0a1b2c3d4e5f\","
-        + "\"FreeSWITCH-Hostname\":\"fs1\",\"Event-Calling-Function\":\"switch_channel_perform_set_running_state\","
-        + "\"Unique-ID\":\"2c9b1a7e\",\"Call-ID\":\"x\"}");
-    assertFalse(KAZOO.detect(fs, fs.length));
-    byte[] bare = utf8("{\"Event-Name\":\"HEARTBEAT\",\"Event-Date-Local\":\"2025-01-01 00:00:00\"}");
-    assertFalse(KAZOO.detect(bare, bare.length), "Event-Name alone is not Kazoo");
-    for (Path f : Corpus.files("asterisk-ari")) {
-      byte[] head = Files.readAllBytes(f);
-      assertFalse(KAZOO.detect(head, Math.min(head.length, 4096)), f.toString());
-    }
-  }
 }

@@ -1,0 +1,38 @@
+package io.callarchive.parse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callarchive.Corpus;
+import io.callarchive.source.FileInputs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Conformance: the registry recognises and reads events from every platform folder of the shared corpus. */
+class FormatsCorpusTest {
+
+  @Test
+  void everyRegisteredFormatHasFixturesThatItDetectsAndReadsEventsFrom() throws Exception {
+    List<Path> fixtures = new ArrayList<>();
+    for (String folder : List.of("asterisk-ami", "asterisk-ari", "kazoo-amqp", "freeswitch-esl")) {
+      fixtures.addAll(Corpus.files(folder));
+    }
+    fixtures.addAll(FileInputs.expand(List.of(Path.of(System.getProperty("callarchive.project"), "ingest", "samples"))));
+    Map<String, Integer> eventsByFormat = new TreeMap<>();
+    Formats formats = Formats.standard();
+    for (Path f : fixtures) {
+      FileInputs.Opened o = FileInputs.open(f);
+      o.stream().close();
+      formats.detect(o.head(), o.headLength()).ifPresent(format ->
+          eventsByFormat.merge(format.name(), Readers.events(Readers.readAll(format, f)).size(), Integer::sum));
+    }
+    for (EventFormat format : formats.all()) {
+      assertTrue(eventsByFormat.getOrDefault(format.name(), 0) > 0, format.name() + " has no fixture with events");
+    }
+    assertEquals(List.of("freeswitch", "ami", "ari", "kazoo", "ccs"), formats.all().stream().map(EventFormat::name).toList());
+  }
+}
