@@ -125,14 +125,14 @@ public final class Bench {
           | import (batch job, chunk %d) | %.1f s, %,.0f events/s |
           | fair ceiling: the same documents pre-serialised, %d per request, 2 in flight | %.1f s, %,.0f docs/s |
           | **ratio ceiling time / import time** | **%.2f** |
-          | importer CPU per 1,000 events | %.1f ms |
-          | parse + normalise + enrich + serialise alone, per 1,000 events | %.1f ms (%.1f s wall, one thread) |
+          | importer CPU per 1,000 events | %.0f ms |
+          | parse + normalise + enrich + serialise alone, per 1,000 events | %.0f ms (%.1f s wall, one thread) |
           | importer CPU / alone | %.2f |
           | node CPU during the import / during the raw replay | %.1f s / %.1f s |
           | importer heap cap | -Xmx%dm |
           %n""",
           mb, inputs.size(), calls, events, events / (double) calls, produced, batch, importSecs, events / importSecs,
-          batch / 2, raw[1], raw[0] / raw[1], ratio, 1000 * importCpu / events, 1000 * serCpu / alone[0], serSecs,
+          batch / 2, raw[1], raw[0] / raw[1], ratio, 1e6 * importCpu / events, 1e6 * serCpu / alone[0], serSecs,
           importCpu / serCpu, nodeImportCpu, nodeRawCpu, Runtime.getRuntime().maxMemory() >> 20);
     } finally {
       node.stop();
