@@ -81,7 +81,7 @@ class StreamFaultsIT {
         // Hold the PBX, let the child spool all it was sent, and kill it before it acknowledged it all.
         pbx.sendUpTo = pbx.next.get();
         int sent = pbx.next.get() + 1; // + FullyBooted
-        await("everything sent is spooled", Duration.ofSeconds(20),
+        await("everything sent is spooled", Duration.ofSeconds(90),
             () -> metric(http, "callarchive_stream_frames_received_total{source=\"pbx1\"}") == sent);
       } finally {
         p.destroyForcibly();
