@@ -286,6 +286,16 @@ public final class BatchImport {
     Status status = p.status();
     long from = p.start();
     JobExecution last = db.repository().getLastJobExecution(ImportHistory.JOB_NAME, params);
+    if (last == null) {
+      // Killed between the creation of the job instance and of its first execution: the instance holds nothing
+      // (no chunk was committed), and Spring Batch would refuse to start it again, so it goes.
+      org.springframework.batch.core.job.JobInstance orphan =
+          db.repository().getJobInstance(ImportHistory.JOB_NAME, params);
+      if (orphan != null) {
+        log.warn("{}: an earlier import was killed before it started this file; starting it afresh", p.file());
+        db.repository().deleteJobInstance(orphan);
+      }
+    }
     if (last != null) {
       if (last.getStatus() == BatchStatus.COMPLETED) {
         return new FileResult(p.file(), p.format().name(), p.scan().sha256(), Status.ALREADY_IMPORTED,
