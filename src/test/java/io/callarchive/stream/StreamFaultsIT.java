@@ -82,7 +82,7 @@ class StreamFaultsIT {
         pbx.sendUpTo = pbx.next.get();
         int sent = pbx.next.get() + 1; // + FullyBooted
         await("everything sent is spooled", Duration.ofSeconds(90),
-            () -> metric(http, "callarchive_stream_frames_received_total{source=\"pbx1\"}") == sent);
+            () -> metric(http, "callarchive_stream_frames_received_total{source=\"pbx1\"}") >= sent);
       } finally {
         p.destroyForcibly();
         p.waitFor(30, TimeUnit.SECONDS);
