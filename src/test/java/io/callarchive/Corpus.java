@@ -28,6 +28,18 @@ public final class Corpus {
     return shared().resolve("corpus").resolve(name);
   }
 
+  /**
+   * How the conformance suite imports the corpus: its files are finished captures, but a checkout copies them just
+   * before the run, so their modification time would make every one look like a log still being written (its
+   * unterminated last event held for the next run). A zero quiet period says what is true of them: finished.
+   */
+  public static io.callarchive.batch.BatchImport.Settings finishedFiles() {
+    var d = io.callarchive.batch.BatchImport.Settings.defaults();
+    var t = io.callarchive.batch.BatchImport.Tails.defaults();
+    return new io.callarchive.batch.BatchImport.Settings(d.chunkSize(), d.progress(), d.progressOut(), d.logEvery(),
+        new io.callarchive.batch.BatchImport.Tails(java.time.Duration.ZERO, t.maxEventBytes(), t.force()));
+  }
+
   /** Every regular file of a corpus folder, sorted by name. */
   public static List<Path> files(String name) {
     try (Stream<Path> s = Files.list(dir(name))) {

@@ -52,7 +52,7 @@ class CorpusImportIT {
     TestCluster.wipe();
     List<Path> folders = FOLDERS.stream().map(Corpus::dir).toList();
     try (JobDatabase db = JobDatabase.embedded(jobHome)) {
-      summary = BatchImport.run(es, db, folders, ImportOptions.defaults(), TEMPLATES, BatchImport.Settings.defaults());
+      summary = BatchImport.run(es, db, folders, ImportOptions.defaults(), TEMPLATES, Corpus.finishedFiles());
     }
     es.indices().refresh(r -> r.index("callarchive-*"));
   }

@@ -50,7 +50,7 @@ class ImportCorpusIT {
   private ImportSummary importPaths(List<Path> paths, Path home) throws Exception {
     ImportSummary s;
     try (JobDatabase db = JobDatabase.embedded(home)) {
-      s = BatchImport.run(es, db, paths, ImportOptions.defaults(), TEMPLATES, BatchImport.Settings.defaults());
+      s = BatchImport.run(es, db, paths, ImportOptions.defaults(), TEMPLATES, Corpus.finishedFiles());
     }
     es.indices().refresh(r -> r.index("callarchive-*"));
     return s;
