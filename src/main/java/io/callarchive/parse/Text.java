@@ -23,14 +23,12 @@ public final class Text {
                   .onUnmappableCharacter(CodingErrorAction.REPORT));
 
   public static Decoded decode(byte[] bytes, int off, int len) {
-    boolean ascii = true;
-    for (int i = off; i < off + len; i++) {
-      if (bytes[i] < 0) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) return new Decoded(new String(bytes, off, len, StandardCharsets.ISO_8859_1), false);
+    // The JDK's own UTF-8 decoding finds an ASCII run with a vectorised intrinsic and copies it once, far faster
+    // than a byte loop over a 5 KB FreeSWITCH event. Its answer is kept only when it proves the input was ASCII:
+    // one char per byte and no replacement char (a valid non-ASCII sequence gives fewer chars than bytes, an
+    // invalid byte gives U+FFFD); anything else is decoded again strictly below, to learn whether it was lossy.
+    String fast = new String(bytes, off, len, StandardCharsets.UTF_8);
+    if (fast.length() == len && fast.indexOf('\uFFFD') < 0) return new Decoded(fast, false);
     try {
       CharBuffer cb = STRICT.get().reset().decode(ByteBuffer.wrap(bytes, off, len));
       return new Decoded(cb.toString(), false);

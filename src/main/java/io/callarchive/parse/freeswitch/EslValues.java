@@ -1,5 +1,6 @@
 package io.callarchive.parse.freeswitch;
 
+import io.callarchive.parse.KeyFilter;
 import io.callarchive.parse.Text;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,15 +97,40 @@ final class EslValues {
 
   /** First value of a header, matched case-insensitively (event-sources conventions), stripped; null if absent. */
   static String first(Map<String, Object> f, String key) {
-    Object v = f.get(key);
-    if (v == null) {
-      for (Map.Entry<String, Object> e : f.entrySet()) {
-        if (e.getKey().equalsIgnoreCase(key)) {
-          v = e.getValue();
-          break;
+    return new Lookup(f).first(key);
+  }
+
+  /**
+   * {@link #first} over one event that is asked for many headers: the case-insensitive scan of its 150 or so
+   * headers runs only when a {@link KeyFilter} built once for the event says the header may be there under
+   * another case (the scans for absent headers showed in the profile). Same answers; use while the map is unchanged.
+   */
+  static final class Lookup {
+    private final Map<String, Object> f;
+    private KeyFilter filter;
+
+    Lookup(Map<String, Object> f) {
+      this.f = f;
+    }
+
+    String first(String key) {
+      Object v = f.get(key);
+      if (v == null) {
+        if (filter == null) filter = KeyFilter.of(f, KeyFilter.Fold.IGNORE_CASE);
+        if (filter.mayContain(key)) {
+          for (Map.Entry<String, Object> e : f.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(key)) {
+              v = e.getValue();
+              break;
+            }
+          }
         }
       }
+      return shaped(v);
     }
+  }
+
+  private static String shaped(Object v) {
     if (v instanceof List<?> l) v = l.isEmpty() ? null : l.get(0);
     if (v instanceof String s) {
       String t = s.strip();

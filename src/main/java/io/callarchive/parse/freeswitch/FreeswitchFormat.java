@@ -143,30 +143,31 @@ public final class FreeswitchFormat implements EventFormat {
       normaliseCdr(f, doc);
       return;
     }
-    String uuid = first(f, "Unique-ID");
-    String callUuid = first(f, "Channel-Call-UUID");
-    if (callUuid == null) callUuid = first(f, "variable_call_uuid");
+    EslValues.Lookup h = new EslValues.Lookup(f);
+    String uuid = h.first("Unique-ID");
+    String callUuid = h.first("Channel-Call-UUID");
+    if (callUuid == null) callUuid = h.first("variable_call_uuid");
     if (callUuid == null) callUuid = uuid;
-    if (callUuid == null) callUuid = first(f, "CC-Member-Session-UUID");
+    if (callUuid == null) callUuid = h.first("CC-Member-Session-UUID");
     doc.put("call.id", callUuid);
     doc.put("channel.id", uuid);
-    doc.put("channel.name", first(f, "Channel-Name"));
-    doc.put("caller.number", or(first(f, "Caller-Caller-ID-Number"), first(f, "CC-Member-CID-Number")));
-    doc.put("caller.name", or(first(f, "Caller-Caller-ID-Name"), first(f, "CC-Member-CID-Name")));
+    doc.put("channel.name", h.first("Channel-Name"));
+    doc.put("caller.number", or(h.first("Caller-Caller-ID-Number"), h.first("CC-Member-CID-Number")));
+    doc.put("caller.name", or(h.first("Caller-Caller-ID-Name"), h.first("CC-Member-CID-Name")));
     doc.put(
         "callee.number",
-        or(first(f, "Caller-Destination-Number"), or(first(f, "Other-Leg-Destination-Number"),
-            first(f, "Other-Leg-Caller-ID-Number"))));
-    doc.put("callee.name", or(first(f, "Caller-Callee-ID-Name"), first(f, "Other-Leg-Caller-ID-Name")));
-    String subclass = first(f, "Event-Subclass");
+        or(h.first("Caller-Destination-Number"), or(h.first("Other-Leg-Destination-Number"),
+            h.first("Other-Leg-Caller-ID-Number"))));
+    doc.put("callee.name", or(h.first("Caller-Callee-ID-Name"), h.first("Other-Leg-Caller-ID-Name")));
+    String subclass = h.first("Event-Subclass");
     doc.put("event.subclass", subclass);
-    doc.put("queue.name", first(f, "CC-Queue"));
-    doc.put("agent.name", first(f, "CC-Agent"));
+    doc.put("queue.name", h.first("CC-Queue"));
+    doc.put("agent.name", h.first("CC-Agent"));
 
     String sub = subclass == null ? "" : subclass.toLowerCase(Locale.ROOT);
     String name = event.action().toUpperCase(Locale.ROOT);
     if (sub.startsWith("sofia::") && isRegistration(sub)) {
-      categoriseRegistration(sub, f, doc);
+      categoriseRegistration(sub, h, doc);
       return;
     }
     switch (name) {
@@ -192,18 +193,18 @@ public final class FreeswitchFormat implements EventFormat {
    * source; the account is {@code username}, else {@code from-user} (which holds the To user, the AOR), else
    * {@code to-user} (the only user header of register_failure).
    */
-  private static void categoriseRegistration(String sub, Map<String, Object> f, Doc doc) {
+  private static void categoriseRegistration(String sub, EslValues.Lookup h, Doc doc) {
     categorise(doc, "authentication", "info");
-    doc.put("user.name", or(first(f, "username"), or(first(f, "from-user"), first(f, "to-user"))));
-    doc.put("source.ip", first(f, "network-ip"));
-    String port = first(f, "network-port");
+    doc.put("user.name", or(h.first("username"), or(h.first("from-user"), h.first("to-user"))));
+    doc.put("source.ip", h.first("network-ip"));
+    String port = h.first("network-port");
     if (port != null && port.matches("\\d{1,5}")) doc.put("source.port", Integer.parseInt(port));
     String outcome =
         switch (sub) {
           case "sofia::register_failure" -> "failure";
           case "sofia::register" -> "success";
           case "sofia::register_attempt" -> {
-            String r = first(f, "auth-result");
+            String r = h.first("auth-result");
             if (r == null) yield "unknown";
             yield switch (r.toUpperCase(Locale.ROOT)) {
               case "SUCCESS", "RENEWED" -> "success";

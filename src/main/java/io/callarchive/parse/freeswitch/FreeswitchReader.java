@@ -71,6 +71,7 @@ public final class FreeswitchReader implements EventReader {
   private final ByteWindow w;
   private final InputStream in;
   private final String origin;
+  private final HeaderNames keys = new HeaderNames();
 
   public FreeswitchReader(InputStream in, String origin) {
     this(in, origin, MAX_FRAME);
@@ -182,12 +183,34 @@ public final class FreeswitchReader implements EventReader {
       int[] l = b.lines.get(i);
       int colon = EslValues.headerColon(b.bytes, l[0], l[1]);
       if (colon < 0) continue;
-      String key = Text.decode(b.bytes, l[0], colon - l[0]).text().strip();
-      if (key.equalsIgnoreCase(name)) {
+      if (nameIs(b.bytes, l[0], colon, name)) {
         return new Header(i, Text.decode(b.bytes, colon + 1, l[1] - colon - 1).text().strip());
       }
     }
     return null;
+  }
+
+  /**
+   * Whether the header name in {@code b[from, colon)} is {@code name} (ASCII) ignoring case, as
+   * {@code Text.decode(..).strip().equalsIgnoreCase(name)} says, without building a string per line of a 150-line
+   * event (it led the profile). Past the blanks {@link EslValues#headerColon} allows before a name, an ASCII name
+   * has no byte that strip would remove; a name with other bytes takes the string path.
+   */
+  private static boolean nameIs(byte[] b, int from, int colon, String name) {
+    int i = from;
+    while (i < colon && (b[i] == ' ' || b[i] == '\t')) i++;
+    for (int k = i; k < colon; k++) {
+      if (b[k] < 0) return Text.decode(b, from, colon - from).text().strip().equalsIgnoreCase(name);
+    }
+    if (colon - i != name.length()) return false;
+    for (int k = 0; k < name.length(); k++) {
+      if (asciiLower(b[i + k]) != asciiLower(name.charAt(k))) return false;
+    }
+    return true;
+  }
+
+  private static int asciiLower(int c) {
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
   }
 
   // ---------------------------------------------------------------------------------------------- messages
@@ -389,11 +412,12 @@ public final class FreeswitchReader implements EventReader {
 
   private Parsed plainEvent(int start, int end, int bodyStart, int bodyEnd) {
     byte[] raw = w.copy(0, end);
-    Map<String, Object> fields = new LinkedHashMap<>();
+    int headersEnd = bodyStart >= 0 ? bodyStart : end;
+    // sized for about one header per 24 bytes, so that a 150-header channel event is not rehashed four times
+    Map<String, Object> fields = new LinkedHashMap<>(Math.max(16, (headersEnd - start) / 24));
     boolean lossy = false;
     String action = null;
     String lastKey = null;
-    int headersEnd = bodyStart >= 0 ? bodyStart : end;
     int rel = start;
     while (rel < headersEnd) {
       int e = rel;
@@ -409,7 +433,7 @@ public final class FreeswitchReader implements EventReader {
           // first header (a separator line in a dump) stays only in the raw bytes.
           if (lastKey != null) appendLine(fields, lastKey, d.text());
         } else {
-          String key = Text.decode(raw, rel, colon - rel).text().strip();
+          String key = keys.name(raw, rel, colon);
           int vs = colon + 1;
           int ve = ce;
           while (vs < ve && (raw[vs] == ' ' || raw[vs] == '\t')) vs++;
@@ -620,7 +644,8 @@ public final class FreeswitchReader implements EventReader {
    * uses its {@code variables.end_uepoch}, else {@code start_uepoch} (microseconds, event-sources §3.5).
    */
   static String timeOf(Map<String, Object> fields, Instant[] out) {
-    String us = EslValues.first(fields, "Event-Date-Timestamp");
+    EslValues.Lookup h = new EslValues.Lookup(fields);
+    String us = h.first("Event-Date-Timestamp");
     if (us == null && fields.get("variables") instanceof Map<?, ?> vars) {
       @SuppressWarnings("unchecked")
       Map<String, Object> v = (Map<String, Object>) vars;
@@ -634,7 +659,7 @@ public final class FreeswitchReader implements EventReader {
         return "us";
       }
     }
-    String gmt = EslValues.first(fields, "Event-Date-GMT");
+    String gmt = h.first("Event-Date-GMT");
     if (gmt != null) {
       try {
         out[0] = ZonedDateTime.parse(gmt, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();

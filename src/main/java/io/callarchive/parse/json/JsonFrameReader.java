@@ -133,6 +133,17 @@ public final class JsonFrameReader implements AutoCloseable {
 
   /** Frames an object (or nested array) starting at pos, which is buf[0] after compaction. */
   private Piece frameValue() throws IOException {
+    if (buf[pos] == '{') {
+      // Fast path, nearly every event: the parser finds the object's end in what is buffered already. Non-ASCII
+      // objects, objects the buffer cuts short and anything not well-formed are framed below, byte by byte,
+      // exactly as before; nothing beyond the buffered bytes is read here, so a live stream is never waited on.
+      JsonTrees.Leading l = JsonTrees.parseLeading(buf, pos, limit - pos, MAX_DEPTH);
+      if (l != null && l.end() - pos <= maxObject && JsonTrees.isAscii(buf, pos, l.end() - pos)) {
+        int end = l.end();
+        if (inArray && !followsArrayElement(end)) inArray = false; // as below
+        return emit(end, new JsonTrees.Result(l.object(), false, null));
+      }
+    }
     int depth = 0;
     boolean inString = false;
     boolean escape = false;

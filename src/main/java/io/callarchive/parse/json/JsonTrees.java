@@ -60,9 +60,41 @@ public final class JsonTrees {
     }
   }
 
-  private static boolean isAscii(byte[] b, int off, int len) {
-    for (int i = off; i < off + len; i++) if (b[i] < 0) return false;
-    return true;
+  /** An object that a stream's buffered bytes start with, and the index just past its closing brace. */
+  record Leading(Map<String, Object> object, int end) {}
+
+  /**
+   * Parses the object starting at {@code b[off]} from whatever follows it in {@code b[off, off + len)}, letting the
+   * parser find where it ends: the framer's own bracket scan then need not run over the same bytes first. Null
+   * whenever that is not plainly a well-formed object followed by anything (cut short by the end of the buffer,
+   * a syntax error, not an object): the caller frames such bytes the careful way. The parse is the same as
+   * {@link #parseObject} makes of the object's bytes alone (same parser, same tree builder), since a well-formed
+   * object ends at the brace matching its first one whatever comes after it.
+   */
+  static Leading parseLeading(byte[] b, int off, int len, int maxDepth) {
+    try (JsonParser p = FACTORY.createParser(b, off, len)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) return null;
+      Map<String, Object> obj = readObject(p, 1, maxDepth);
+      long consumed = p.currentLocation().getByteOffset();
+      if (consumed <= 0 || consumed > len) return null;
+      int end = off + (int) consumed;
+      return b[end - 1] == '}' ? new Leading(obj, end) : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** Whether every byte is below 0x80; eight at a time, since it runs over every byte of every JSON event. */
+  static boolean isAscii(byte[] b, int off, int len) {
+    int i = off;
+    int end = off + len;
+    long acc = 0;
+    for (; i + 8 <= end; i += 8) acc |= (long) LONGS.get(b, i);
+    for (; i < end; i++) acc |= b[i];
+    return (acc & 0x8080808080808080L) == 0;
   }
 
   private static Map<String, Object> readObject(JsonParser p, int depth, int maxDepth) throws IOException {

@@ -9,6 +9,7 @@ import io.callarchive.model.Parsed;
 import io.callarchive.model.Provenance;
 import io.callarchive.parse.EventFormat;
 import io.callarchive.parse.EventReader;
+import io.callarchive.parse.KeyFilter;
 import io.callarchive.parse.json.JsonEventReader;
 import io.callarchive.parse.json.JsonTimes;
 import io.callarchive.parse.json.JsonTrees;
@@ -122,9 +123,10 @@ public final class KazooFormat implements EventFormat {
    * the same instant with microseconds.
    */
   static JsonTimes.Stamp timeOf(Map<String, Object> f) {
+    Keys keys = new Keys(f);
     JsonTimes.Stamp ts = null;
     for (String k : new String[] {"Timestamp", "Event-Timestamp"}) {
-      ts = JsonTimes.parse(get(f, k));
+      ts = JsonTimes.parse(keys.get(k));
       if (ts != null) break;
     }
     if (ts == null) return null;
@@ -140,41 +142,41 @@ public final class KazooFormat implements EventFormat {
 
   @Override
   public void normalise(Parsed.Event event, Doc doc) {
-    Map<String, Object> f = event.fields();
-    String leg = text(get(f, "Call-ID"));
-    Map<String, Object> ccv = map(get(f, "Custom-Channel-Vars"));
+    Keys f = new Keys(event.fields());
+    String leg = text(f.get("Call-ID"));
+    Keys ccv = new Keys(map(f.get("Custom-Channel-Vars")));
     // Session key (§4.5): Bridge-ID groups an A-leg with the legs it bridged to, and ecallmgr itself falls back
     // to the leg's own id, so the key stays the same across all events of a leg even where the variable is not
     // set yet (CHANNEL_CREATE). Call-Interaction-ID is the wider interaction but is missing on early events;
     // it is kept beside for the correlator.
-    String bridgeId = text(get(ccv, "Bridge-ID"));
+    String bridgeId = text(ccv.get("Bridge-ID"));
     doc.put("call.id", bridgeId != null ? bridgeId : leg);
-    doc.put("call.interaction_id", text(get(ccv, "Call-Interaction-ID")));
+    doc.put("call.interaction_id", text(ccv.get("Call-Interaction-ID")));
     doc.put("channel.id", leg);
-    doc.put("channel.name", text(get(f, "Channel-Name")));
-    doc.put("channel.state", text(get(f, "Channel-State")));
-    String other = text(get(f, "Other-Leg-Call-ID"));
-    doc.put("channel.peer_id", other != null ? other : text(get(f, "Bridge-B-Unique-ID")));
-    doc.put("caller.number", text(get(f, "Caller-ID-Number")));
-    doc.put("caller.name", text(get(f, "Caller-ID-Name")));
-    String calleeNum = text(get(f, "Callee-ID-Number"));
-    if (calleeNum == null) calleeNum = text(get(f, "Other-Leg-Destination-Number"));
-    if (calleeNum == null) calleeNum = userPart(text(get(f, "Request"))); // the dialled URI (§4.3)
+    doc.put("channel.name", text(f.get("Channel-Name")));
+    doc.put("channel.state", text(f.get("Channel-State")));
+    String other = text(f.get("Other-Leg-Call-ID"));
+    doc.put("channel.peer_id", other != null ? other : text(f.get("Bridge-B-Unique-ID")));
+    doc.put("caller.number", text(f.get("Caller-ID-Number")));
+    doc.put("caller.name", text(f.get("Caller-ID-Name")));
+    String calleeNum = text(f.get("Callee-ID-Number"));
+    if (calleeNum == null) calleeNum = text(f.get("Other-Leg-Destination-Number"));
+    if (calleeNum == null) calleeNum = userPart(text(f.get("Request"))); // the dialled URI (§4.3)
     doc.put("callee.number", calleeNum);
-    doc.put("callee.name", text(get(f, "Callee-ID-Name")));
-    doc.put("call.direction", text(get(f, "Call-Direction")));
-    doc.put("hangup.cause.name", text(get(f, "Hangup-Cause")));
-    String code = text(get(f, "Hangup-Code"));
+    doc.put("callee.name", text(f.get("Callee-ID-Name")));
+    doc.put("call.direction", text(f.get("Call-Direction")));
+    doc.put("hangup.cause.name", text(f.get("Hangup-Cause")));
+    String code = text(f.get("Hangup-Code"));
     if (code != null && code.startsWith("sip:")) {
       Long sip = integer(code.substring(4));
       if (sip != null && sip >= 100 && sip <= 699) doc.put("hangup.sip_code", sip); // RFC 3261 §7.2
     }
 
-    String category = text(get(f, "Event-Category"));
+    String category = text(f.get("Event-Category"));
     String a = event.action().toUpperCase(Locale.ROOT);
     boolean callish =
         category == null
-            ? f.containsKey("hook_event") || leg != null
+            ? event.fields().containsKey("hook_event") || leg != null
             : category.equals("call_event") || category.equals("dialplan") || category.equals("resource")
                 || category.equals("callflow");
     if (callish) {
@@ -195,16 +197,48 @@ public final class KazooFormat implements EventFormat {
    * crossbar webhooks rename every key to lower snake case.
    */
   static Object get(Map<String, Object> f, String key) {
-    if (f == null) return null;
-    Object v = f.get(key);
-    if (v != null) return v;
-    String snake = key.toLowerCase(Locale.ROOT).replace('-', '_');
-    v = f.get(snake);
-    if (v != null) return v;
-    for (Map.Entry<String, Object> e : f.entrySet()) {
-      if (snakeEquals(e.getKey(), snake)) return e.getValue();
+    return f == null ? null : new Keys(f).get(key);
+  }
+
+  /**
+   * {@link #get} over one payload that is looked up many times: the scan for a header under another spelling
+   * runs only when a {@link KeyFilter} built once for the payload says it may be there (the scans for absent
+   * headers led the profile). Same answers as {@link #get}; use while the payload is unchanged.
+   */
+  static final class Keys {
+    private final Map<String, Object> f;
+    private KeyFilter filter;
+
+    Keys(Map<String, Object> f) {
+      this.f = f == null ? Map.of() : f;
     }
-    return null;
+
+    Object get(String key) {
+      Object v = f.get(key);
+      if (v != null) return v;
+      String snake = snake(key);
+      if (filter == null) filter = KeyFilter.of(f, KeyFilter.Fold.SNAKE);
+      // an exact snake key matches the scan's comparison too, so a "certainly absent" covers both look-ups
+      if (!filter.mayContain(snake)) return null;
+      v = f.get(snake);
+      if (v != null) return v;
+      for (Map.Entry<String, Object> e : f.entrySet()) {
+        if (snakeEquals(e.getKey(), snake)) return e.getValue();
+      }
+      return null;
+    }
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> SNAKE =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The webhook spelling of a header name; the names are the code's constants, so the answers are kept. */
+  private static String snake(String key) {
+    String s = SNAKE.get(key);
+    if (s != null) return s;
+    s = key.toLowerCase(Locale.ROOT).replace('-', '_');
+    if (SNAKE.size() < 1024) SNAKE.putIfAbsent(key, s);
+    return s;
   }
 
   /**

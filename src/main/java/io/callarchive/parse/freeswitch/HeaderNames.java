@@ -1,0 +1,46 @@
+package io.callarchive.parse.freeswitch;
+
+import io.callarchive.parse.Text;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The header names of one reader's events as strings, each built once: a channel event repeats the same 150 or
+ * so names, and building, hashing and stripping a fresh string per header showed in the parse profile. A cached
+ * string carries its hash already, which the event's map needs. The cache is a fixed table (a newer name
+ * replaces an older one in its slot), so input data cannot grow it. Not thread-safe: one per reader.
+ */
+final class HeaderNames {
+  private static final int SLOTS = 1024;
+  private static final int MAX_NAME = 64;
+
+  private final byte[][] bytes = new byte[SLOTS][];
+  private final String[] names = new String[SLOTS];
+
+  /**
+   * {@code Text.decode(b, from, colon - from).text().strip()}: the name before the colon of a header line, as
+   * {@link EslValues#headerColon} found it (no control or blank byte inside it, blanks allowed before it).
+   */
+  String name(byte[] b, int from, int colon) {
+    int len = colon - from;
+    if (len <= 0 || len > MAX_NAME || b[from] == ' ' || b[from] == '\t') return slow(b, from, colon);
+    int h = 0;
+    for (int i = from; i < colon; i++) {
+      byte c = b[i];
+      if (c < 0) return slow(b, from, colon); // non-ASCII: decoding and strip decide, as before
+      h = 31 * h + c;
+    }
+    // ASCII above the blank (headerColon allows nothing lower): strip has nothing to remove
+    int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+    byte[] known = bytes[slot];
+    if (known != null && Arrays.equals(known, 0, known.length, b, from, colon)) return names[slot];
+    String name = new String(b, from, len, StandardCharsets.ISO_8859_1);
+    bytes[slot] = Arrays.copyOfRange(b, from, colon);
+    names[slot] = name;
+    return name;
+  }
+
+  private static String slow(byte[] b, int from, int colon) {
+    return Text.decode(b, from, colon - from).text().strip();
+  }
+}
