@@ -1,5 +1,6 @@
 package io.callarchive.parse.freeswitch;
 
+import io.callarchive.parse.Bytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -92,9 +93,9 @@ final class ByteWindow {
       if (i >= limit) return Integer.MIN_VALUE;
       if (i >= end - pos && !ensure(i + 1)) return -(end - pos) - 1;
       int stop = Math.min(end - pos, limit);
-      for (; i < stop; i++) {
-        if (buf[pos + i] == '\n') return i + 1;
-      }
+      int lf = Bytes.indexOf(buf, (byte) '\n', pos + i, pos + stop);
+      if (lf >= 0) return lf - pos + 1;
+      i = stop;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.callarchive.parse.freeswitch;
 
+import io.callarchive.parse.Bytes;
 import io.callarchive.parse.KeyFilter;
 import io.callarchive.parse.Text;
 import java.util.ArrayList;
@@ -24,14 +25,7 @@ final class EslValues {
    * {@code %20} and a literal plus as {@code %2B} (event-sources §3.3). Decodes exactly once.
    */
   static Text.Decoded percentDecode(byte[] b, int from, int to) {
-    boolean hasPercent = false;
-    for (int i = from; i < to; i++) {
-      if (b[i] == '%') {
-        hasPercent = true;
-        break;
-      }
-    }
-    if (!hasPercent) return Text.decode(b, from, to - from);
+    if (Bytes.indexOf(b, (byte) '%', from, to) < 0) return Text.decode(b, from, to - from);
     // A plain array rather than a ByteArrayOutputStream, whose synchronized write(int) ran once per byte.
     byte[] bytes = new byte[to - from];
     int n = 0;

@@ -2,6 +2,7 @@ package io.callarchive.parse.freeswitch;
 
 import io.callarchive.model.Parsed;
 import io.callarchive.model.Provenance;
+import io.callarchive.parse.Bytes;
 import io.callarchive.parse.EventReader;
 import io.callarchive.parse.Text;
 import java.io.IOException;
@@ -181,6 +182,7 @@ public final class FreeswitchReader implements EventReader {
   private static Header find(Block b, String name) {
     for (int i = 0; i < b.lines.size(); i++) {
       int[] l = b.lines.get(i);
+      if (!mayBe(b.bytes, l[0], l[1], name)) continue;
       int colon = EslValues.headerColon(b.bytes, l[0], l[1]);
       if (colon < 0) continue;
       if (nameIs(b.bytes, l[0], colon, name)) {
@@ -207,6 +209,25 @@ public final class FreeswitchReader implements EventReader {
       if (asciiLower(b[i + k]) != asciiLower(name.charAt(k))) return false;
     }
     return true;
+  }
+
+  /**
+   * A cheap necessary condition for {@link #nameIs} on a line: after the allowed blanks, the line starts with the
+   * name's letters (any case) and a colon. A non-ASCII byte on the way says maybe, since only the string path
+   * knows what it decodes and strips to.
+   */
+  private static boolean mayBe(byte[] b, int from, int to, String name) {
+    int i = from;
+    while (i < to && (b[i] == ' ' || b[i] == '\t')) i++;
+    int n = name.length();
+    for (int k = 0; k <= n; k++) {
+      if (i + k >= to) return false;
+      byte c = b[i + k];
+      if (c < 0) return true;
+      if (k == n) return c == ':';
+      if (asciiLower(c) != asciiLower(name.charAt(k))) return false;
+    }
+    return false;
   }
 
   private static int asciiLower(int c) {
@@ -420,9 +441,8 @@ public final class FreeswitchReader implements EventReader {
     String lastKey = null;
     int rel = start;
     while (rel < headersEnd) {
-      int e = rel;
-      while (e < headersEnd && raw[e] != '\n') e++;
-      int lineEnd = e < headersEnd ? e + 1 : e;
+      int e = Bytes.indexOf(raw, (byte) '\n', rel, headersEnd);
+      int lineEnd = e >= 0 ? e + 1 : headersEnd;
       int ce = contentEnd(raw, rel, lineEnd);
       if (!EslValues.blank(raw, rel, ce)) {
         int colon = EslValues.headerColon(raw, rel, ce);

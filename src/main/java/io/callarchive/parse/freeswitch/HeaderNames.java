@@ -1,5 +1,6 @@
 package io.callarchive.parse.freeswitch;
 
+import io.callarchive.parse.Bytes;
 import io.callarchive.parse.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -24,14 +25,14 @@ final class HeaderNames {
   String name(byte[] b, int from, int colon) {
     int len = colon - from;
     if (len <= 0 || len > MAX_NAME || b[from] == ' ' || b[from] == '\t') return slow(b, from, colon);
-    int h = 0;
-    for (int i = from; i < colon; i++) {
-      byte c = b[i];
-      if (c < 0) return slow(b, from, colon); // non-ASCII: decoding and strip decide, as before
-      h = 31 * h + c;
-    }
-    // ASCII above the blank (headerColon allows nothing lower): strip has nothing to remove
-    int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+    // non-ASCII: decoding and strip decide, as before
+    if (!Bytes.ascii(b, from, colon)) return slow(b, from, colon);
+    // ASCII above the blank (headerColon allows nothing lower): strip has nothing to remove. The slot is chosen
+    // by the length and the last eight bytes (names share prefixes such as "variable_"), eight bytes at a time
+    // rather than a per-byte hash, which showed in the profile.
+    long tail = len >= 8 ? Bytes.longAt(b, colon - 8) : (long) b[from] << 8 | b[colon - 1];
+    long h = (tail + len) * 0x9E3779B97F4A7C15L;
+    int slot = (int) (h >>> (64 - 10));
     byte[] known = bytes[slot];
     if (known != null && Arrays.equals(known, 0, known.length, b, from, colon)) return names[slot];
     String name = new String(b, from, len, StandardCharsets.ISO_8859_1);

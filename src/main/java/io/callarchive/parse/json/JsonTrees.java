@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.callarchive.parse.Bytes;
 import io.callarchive.parse.Text;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -84,17 +85,9 @@ public final class JsonTrees {
     }
   }
 
-  private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
-  /** Whether every byte is below 0x80; eight at a time, since it runs over every byte of every JSON event. */
+  /** Whether every byte is below 0x80. */
   static boolean isAscii(byte[] b, int off, int len) {
-    int i = off;
-    int end = off + len;
-    long acc = 0;
-    for (; i + 8 <= end; i += 8) acc |= (long) LONGS.get(b, i);
-    for (; i < end; i++) acc |= b[i];
-    return (acc & 0x8080808080808080L) == 0;
+    return Bytes.ascii(b, off, off + len);
   }
 
   private static Map<String, Object> readObject(JsonParser p, int depth, int maxDepth) throws IOException {
