@@ -7,8 +7,9 @@ import java.util.Map;
  * normalisers look for a header the exact way first and then by scanning every key with a looser comparison
  * (case-insensitive for FreeSWITCH, the webhook snake case for Kazoo); on an event of 80 to 150 headers, the
  * scans for the headers an event does not have led the parse profile. Any two keys that the looser comparison
- * matches have the same length and the same first character after folding (see {@link Fold}), so a set of
- * (length, folded first character) pairs built once per event rules most absent headers out without a scan; a
+ * matches have the same length and the same first and last characters after folding (see {@link Fold}), so a
+ * set of (length, folded first and last character) triples built once per event rules most absent headers out
+ * without a scan; a
  * "maybe" still scans, so the answer is always the scan's. Built for one map at a time and not updated: use it
  * only while the map does not change. Not thread-safe.
  */
@@ -24,6 +25,7 @@ public final class KeyFilter {
     IGNORE_CASE {
       @Override
       char fold(char c) {
+        if (c < 0x80) return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c; // the same, for ASCII
         return Character.toLowerCase(Character.toUpperCase(c));
       }
     },
@@ -35,7 +37,7 @@ public final class KeyFilter {
     SNAKE {
       @Override
       char fold(char c) {
-        char l = Character.toLowerCase(c);
+        char l = c < 0x80 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
         return l == '-' ? '_' : l;
       }
     };
@@ -43,7 +45,7 @@ public final class KeyFilter {
     abstract char fold(char c);
   }
 
-  private static final int BITS = 1024;
+  private static final int BITS = 2048;
   private final long[] bits = new long[BITS / 64];
   private final Fold fold;
 
@@ -55,7 +57,9 @@ public final class KeyFilter {
   public static KeyFilter of(Map<?, ?> map, Fold fold) {
     KeyFilter f = new KeyFilter(fold);
     for (Object k : map.keySet()) {
-      if (k instanceof String s && !s.isEmpty()) f.set(bit(s.length(), fold.fold(s.charAt(0))));
+      if (k instanceof String s && !s.isEmpty()) {
+        f.set(bit(s.length(), fold.fold(s.charAt(0)), fold.fold(s.charAt(s.length() - 1))));
+      }
     }
     return f;
   }
@@ -65,12 +69,15 @@ public final class KeyFilter {
    * target is the snake-case form; a non-ASCII target is always a maybe.
    */
   public boolean mayContain(String target) {
-    // a surrogate first character is compared by code point, which one char cannot stand for
-    if (target.isEmpty() || Character.isSurrogate(target.charAt(0))) return true;
+    // a surrogate is compared by code point, which one char cannot stand for
+    if (target.isEmpty() || Character.isSurrogate(target.charAt(0))
+        || Character.isSurrogate(target.charAt(target.length() - 1))) {
+      return true;
+    }
     if (fold == Fold.SNAKE) {
       for (int i = 0; i < target.length(); i++) if (target.charAt(i) >= 0x80) return true;
     }
-    int b = bit(target.length(), fold.fold(target.charAt(0)));
+    int b = bit(target.length(), fold.fold(target.charAt(0)), fold.fold(target.charAt(target.length() - 1)));
     return (bits[b >>> 6] & (1L << b)) != 0;
   }
 
@@ -78,7 +85,7 @@ public final class KeyFilter {
     bits[b >>> 6] |= 1L << b;
   }
 
-  private static int bit(int length, char first) {
-    return ((length * 131 + first) * 0x9E3779B1) >>> (32 - 10);
+  private static int bit(int length, char first, char last) {
+    return (((length * 131 + first) * 65599 + last) * 0x9E3779B1) >>> (32 - 11);
   }
 }

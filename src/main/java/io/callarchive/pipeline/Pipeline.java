@@ -109,7 +109,7 @@ public final class Pipeline {
   public IndexDoc normalise(Parsed.Event e, EventFormat format, SourceContext ctx) {
     Instant ts = e.time() != null ? e.time() : ctx.fallbackTime();
     Doc doc = new Doc();
-    doc.put("@timestamp", ts.toString());
+    doc.put("@timestamp", iso.format(ts));
     doc.put("event.dataset", format.dataset());
     doc.put("event.action", e.action());
     doc.put("event.kind", "event");
@@ -140,6 +140,9 @@ public final class Pipeline {
     return new IndexDoc(IndexType.EVENTS, id, ts, doc, e.raw(), e.provenance());
   }
 
+  // two formatters, each keeping the date part of its own clock
+  private final io.callarchive.model.IsoInstants iso = new io.callarchive.model.IsoInstants();
+  private final io.callarchive.model.IsoInstants isoIngested = new io.callarchive.model.IsoInstants();
   private Instant lastIngested;
   private String lastIngestedText;
 
@@ -148,7 +151,7 @@ public final class Pipeline {
     Instant now = clock.instant();
     if (!now.equals(lastIngested)) {
       lastIngested = now;
-      lastIngestedText = now.toString();
+      lastIngestedText = isoIngested.format(now);
     }
     return lastIngestedText;
   }

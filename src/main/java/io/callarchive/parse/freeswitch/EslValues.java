@@ -122,6 +122,13 @@ final class EslValues {
       }
       return shaped(v);
     }
+
+    /** The first of several headers that is present: later ones are not looked up once one is found. */
+    String first(String key, String... fallbacks) {
+      String v = first(key);
+      for (int i = 0; v == null && i < fallbacks.length; i++) v = first(fallbacks[i]);
+      return v;
+    }
   }
 
   private static String shaped(Object v) {

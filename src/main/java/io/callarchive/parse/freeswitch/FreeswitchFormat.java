@@ -28,6 +28,8 @@ public final class FreeswitchFormat implements EventFormat {
   /** Action given to a mod_json_cdr record. */
   public static final String JSON_CDR = "json_cdr";
 
+  private static final java.util.regex.Pattern PORT = java.util.regex.Pattern.compile("\\d{1,5}");
+
   /** Outer content types of mod_event_socket (event-sources §3.2). */
   private static final Set<String> CONTENT_TYPES =
       Set.of(
@@ -152,13 +154,12 @@ public final class FreeswitchFormat implements EventFormat {
     doc.put("call.id", callUuid);
     doc.put("channel.id", uuid);
     doc.put("channel.name", h.first("Channel-Name"));
-    doc.put("caller.number", or(h.first("Caller-Caller-ID-Number"), h.first("CC-Member-CID-Number")));
-    doc.put("caller.name", or(h.first("Caller-Caller-ID-Name"), h.first("CC-Member-CID-Name")));
+    doc.put("caller.number", h.first("Caller-Caller-ID-Number", "CC-Member-CID-Number"));
+    doc.put("caller.name", h.first("Caller-Caller-ID-Name", "CC-Member-CID-Name"));
     doc.put(
         "callee.number",
-        or(h.first("Caller-Destination-Number"), or(h.first("Other-Leg-Destination-Number"),
-            h.first("Other-Leg-Caller-ID-Number"))));
-    doc.put("callee.name", or(h.first("Caller-Callee-ID-Name"), h.first("Other-Leg-Caller-ID-Name")));
+        h.first("Caller-Destination-Number", "Other-Leg-Destination-Number", "Other-Leg-Caller-ID-Number"));
+    doc.put("callee.name", h.first("Caller-Callee-ID-Name", "Other-Leg-Caller-ID-Name"));
     String subclass = h.first("Event-Subclass");
     doc.put("event.subclass", subclass);
     doc.put("queue.name", h.first("CC-Queue"));
@@ -195,10 +196,10 @@ public final class FreeswitchFormat implements EventFormat {
    */
   private static void categoriseRegistration(String sub, EslValues.Lookup h, Doc doc) {
     categorise(doc, "authentication", "info");
-    doc.put("user.name", or(h.first("username"), or(h.first("from-user"), h.first("to-user"))));
+    doc.put("user.name", h.first("username", "from-user", "to-user"));
     doc.put("source.ip", h.first("network-ip"));
     String port = h.first("network-port");
-    if (port != null && port.matches("\\d{1,5}")) doc.put("source.port", Integer.parseInt(port));
+    if (port != null && PORT.matcher(port).matches()) doc.put("source.port", Integer.parseInt(port));
     String outcome =
         switch (sub) {
           case "sofia::register_failure" -> "failure";

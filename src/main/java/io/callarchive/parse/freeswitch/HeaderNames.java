@@ -9,10 +9,12 @@ import java.util.Arrays;
  * The header names of one reader's events as strings, each built once: a channel event repeats the same 150 or
  * so names, and building, hashing and stripping a fresh string per header showed in the parse profile. A cached
  * string carries its hash already, which the event's map needs. The cache is a fixed table (a newer name
- * replaces an older one in its slot), so input data cannot grow it. Not thread-safe: one per reader.
+ * replaces an older one when its slots are taken), so input data cannot grow it. Not thread-safe: one per reader.
  */
 final class HeaderNames {
-  private static final int SLOTS = 1024;
+  private static final int BITS = 12;
+  private static final int SLOTS = 1 << BITS;
+  private static final int PROBES = 4;
   private static final int MAX_NAME = 64;
 
   private final byte[][] bytes = new byte[SLOTS][];
@@ -32,12 +34,22 @@ final class HeaderNames {
     // rather than a per-byte hash, which showed in the profile.
     long tail = len >= 8 ? Bytes.longAt(b, colon - 8) : (long) b[from] << 8 | b[colon - 1];
     long h = (tail + len) * 0x9E3779B97F4A7C15L;
-    int slot = (int) (h >>> (64 - 10));
-    byte[] known = bytes[slot];
-    if (known != null && Arrays.equals(known, 0, known.length, b, from, colon)) return names[slot];
-    String name = new String(b, from, len, StandardCharsets.ISO_8859_1);
-    bytes[slot] = Arrays.copyOfRange(b, from, colon);
-    names[slot] = name;
+    int slot = (int) (h >>> (64 - BITS));
+    // a few neighbouring slots are tried before one is taken over: channel events share a few hundred names,
+    // which a table this size then holds without two of them evicting each other event after event
+    for (int probe = 0; probe < PROBES; probe++) {
+      int at = (slot + probe) & (SLOTS - 1);
+      byte[] known = bytes[at];
+      if (known == null) return remember(at, b, from, colon);
+      if (Arrays.equals(known, 0, known.length, b, from, colon)) return names[at];
+    }
+    return remember(slot, b, from, colon);
+  }
+
+  private String remember(int at, byte[] b, int from, int colon) {
+    String name = new String(b, from, colon - from, StandardCharsets.ISO_8859_1);
+    bytes[at] = Arrays.copyOfRange(b, from, colon);
+    names[at] = name;
     return name;
   }
 
