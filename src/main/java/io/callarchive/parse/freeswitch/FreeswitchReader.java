@@ -339,7 +339,7 @@ public final class FreeswitchReader implements EventReader {
     if (b.stoppedAtFrameEnd) {
       // The event lacks its final empty line: the frame ends its headers (and a live connection is not asked for
       // bytes beyond the frame).
-      return plainEvent(start, frameEnd, -1, -1);
+      return plainEvent(start, frameEnd, -1, -1, b.lines);
     }
     Header event = find(b, EVENT_NAME);
     Header inner = b.endedByBlankLine ? find(b, CONTENT_LENGTH) : null;
@@ -379,7 +379,10 @@ public final class FreeswitchReader implements EventReader {
       if (!framed && inner == null && find(b, CONTENT_TYPE) == null) end = withContinuations(end);
     }
     if (event == null) return malformed(end, "event body without Event-Name");
-    return plainEvent(start, end, bodyStart, bodyEnd);
+    // The block's lines are the event's header lines when nothing but blank bytes follows the block within the
+    // event (the usual case); continuation blocks are scanned again.
+    boolean sameLines = (bodyStart >= 0 ? bodyStart : end) == b.end || isBlank(b.end, end);
+    return plainEvent(start, end, bodyStart, bodyEnd, sameLines ? b.lines : null);
   }
 
   /**
@@ -431,7 +434,11 @@ public final class FreeswitchReader implements EventReader {
     }
   }
 
-  private Parsed plainEvent(int start, int end, int bodyStart, int bodyEnd) {
+  /**
+   * The event in {@code [0, end)} whose headers start at {@code start}; {@code lines} are its header lines as
+   * {@link #scan} found them ({start, content end}, blank lines left out), or null to find them here.
+   */
+  private Parsed plainEvent(int start, int end, int bodyStart, int bodyEnd, List<int[]> lines) {
     byte[] raw = w.copy(0, end);
     int headersEnd = bodyStart >= 0 ? bodyStart : end;
     // sized for about one header per 24 bytes, so that a 150-header channel event is not rehashed four times
@@ -440,10 +447,20 @@ public final class FreeswitchReader implements EventReader {
     String action = null;
     String lastKey = null;
     int rel = start;
-    while (rel < headersEnd) {
-      int e = Bytes.indexOf(raw, (byte) '\n', rel, headersEnd);
-      int lineEnd = e >= 0 ? e + 1 : headersEnd;
-      int ce = contentEnd(raw, rel, lineEnd);
+    int next = 0;
+    while (lines != null ? next < lines.size() : rel < headersEnd) {
+      int lineEnd;
+      int ce;
+      if (lines != null) {
+        int[] l = lines.get(next++);
+        rel = l[0];
+        ce = l[1];
+        lineEnd = ce; // not used past this line: the next one comes from the list
+      } else {
+        int e = Bytes.indexOf(raw, (byte) '\n', rel, headersEnd);
+        lineEnd = e >= 0 ? e + 1 : headersEnd;
+        ce = contentEnd(raw, rel, lineEnd);
+      }
       if (!EslValues.blank(raw, rel, ce)) {
         int colon = EslValues.headerColon(raw, rel, ce);
         if (colon < 0) {
