@@ -148,11 +148,54 @@ public final class RawFields {
   private static Object lookup(Map<?, ?> m, String key) {
     Object v = m.get(key);
     if (v != null) return v;
+    String lower = lower(key);
     for (Map.Entry<?, ?> e : m.entrySet()) {
-      if (e.getKey() instanceof String k && k.strip().toLowerCase(Locale.ROOT).equals(key.toLowerCase(Locale.ROOT))) {
-        return e.getValue();
-      }
+      if (e.getKey() instanceof String k && sameKey(k, lower)) return e.getValue();
     }
     return null;
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> LOWER =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** {@code key.toLowerCase(Locale.ROOT)}, kept for the code's constant keys (bounded: keys may come from input). */
+  private static String lower(String key) {
+    String l = LOWER.get(key);
+    if (l != null) return l;
+    l = key.toLowerCase(Locale.ROOT);
+    if (LOWER.size() < 4096) LOWER.putIfAbsent(key, l);
+    return l;
+  }
+
+  /**
+   * {@code k.strip().toLowerCase(Locale.ROOT).equals(lower)} without the two strings it builds per key and per
+   * look-up: the scans for absent keys ran over every key of every event, and those strings were the largest
+   * cost of the enrichers in the import profile. ASCII keys are compared in place; a key with another character
+   * where it matters takes the string path. Lower-casing never shortens a string (only U+0130 changes length,
+   * and it grows), so an ASCII key longer than the target cannot match.
+   */
+  static boolean sameKey(String k, String lower) {
+    int s = 0;
+    int e = k.length();
+    while (s < e && k.charAt(s) < 0x80 && Character.isWhitespace(k.charAt(s))) s++;
+    while (e > s && k.charAt(e - 1) < 0x80 && Character.isWhitespace(k.charAt(e - 1))) e--;
+    if (s < e && (k.charAt(s) >= 0x80 || k.charAt(e - 1) >= 0x80)) return slowSameKey(k, lower);
+    int n = e - s;
+    if (n > lower.length()) return false;
+    if (n < lower.length()) {
+      for (int i = s; i < e; i++) if (k.charAt(i) >= 0x80) return slowSameKey(k, lower);
+      return false;
+    }
+    for (int i = s; i < e; i++) {
+      char c = k.charAt(i);
+      if (c >= 0x80) return slowSameKey(k, lower);
+      char l = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+      if (l != lower.charAt(i - s)) return false;
+    }
+    return true;
+  }
+
+  private static boolean slowSameKey(String k, String lower) {
+    return k.strip().toLowerCase(Locale.ROOT).equals(lower);
   }
 }

@@ -96,9 +96,19 @@ public final class Bench {
       ImportSummary s;
       long nodeCpu0 = cpuTicks(nodePid);
       long importCpu0 = os.getProcessCpuTime();
+      // --jfr FILE: a flight recording (the JDK's "profile" settings) of the import alone, for finding its costs
+      String jfr = arg(args, "--jfr", null);
+      jdk.jfr.Recording recording = null;
+      if (jfr != null) {
+        recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        recording.setDestination(Path.of(jfr));
+        recording.start();
+      }
       try (JobDatabase db = JobDatabase.embedded(jobs)) {
         s = BatchImport.run(es, db, inputs, ImportOptions.defaults(), null,
             new BatchImport.Settings(batch, Progress.Mode.LOG, System.err, Duration.ofSeconds(30)));
+      } finally {
+        if (recording != null) recording.close(); // stop() is implied and writes the destination
       }
       double importCpu = (os.getProcessCpuTime() - importCpu0) / 1e9;
       double nodeImportCpu = (cpuTicks(nodePid) - nodeCpu0) / 100.0;
@@ -230,7 +240,7 @@ public final class Bench {
       @Override
       public void accept(IndexDoc d) {
         try {
-          nowhere.write(JSON.writeValueAsBytes(d.doc().asMap()));
+          nowhere.write(io.callarchive.index.DocJson.bytes(d.doc().asMap())); // as the bulk indexer does
           n[1]++;
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
