@@ -35,6 +35,8 @@ public final class DocIds {
     for (Object p : parts) {
       if (p instanceof byte[] b) {
         md.update(b);
+      } else if (p instanceof Long n) {
+        digits(md, n); // the bytes of String.valueOf(n), without the string (offsets are in most untimed ids)
       } else {
         md.update(String.valueOf(p).getBytes(StandardCharsets.UTF_8));
       }
@@ -42,6 +44,24 @@ public final class DocIds {
     }
     byte[] d = md.digest();
     return HexFormat.of().formatHex(d, 0, 16);
+  }
+
+  private static final ThreadLocal<byte[]> DIGITS = ThreadLocal.withInitial(() -> new byte[20]);
+
+  private static void digits(MessageDigest md, long n) {
+    if (n == Long.MIN_VALUE) {
+      md.update(String.valueOf(n).getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    byte[] b = DIGITS.get();
+    int i = b.length;
+    long v = Math.abs(n);
+    do {
+      b[--i] = (byte) ('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    if (n < 0) b[--i] = '-';
+    md.update(b, i, b.length - i);
   }
 
   private static MessageDigest sha256() {

@@ -69,6 +69,8 @@ public final class JsonTimes {
    * (17 digits from 6.2e16). A fraction on seconds or milliseconds is kept. Null for any other magnitude.
    */
   public static Stamp fromNumber(Object v) {
+    long w = whole(v);
+    if (w != NOT_WHOLE) return fromWhole(w);
     BigDecimal d = decimal(v);
     if (d == null || d.signum() <= 0) return null;
     BigInteger whole = d.toBigInteger();
@@ -91,6 +93,48 @@ public final class JsonTimes {
     } catch (ArithmeticException | DateTimeException e) {
       return null;
     }
+  }
+
+  private static final long NOT_WHOLE = Long.MIN_VALUE;
+
+  /**
+   * A whole number given as an integer or as a string of at most 18 decimal digits, or {@link #NOT_WHOLE}: the
+   * common case, done without BigDecimal (it showed in the Kazoo parse profile). Anything else (fractions,
+   * signs, exponents, longer strings) goes the BigDecimal way.
+   */
+  private static long whole(Object v) {
+    if (v instanceof Long || v instanceof Integer || v instanceof Short) return ((Number) v).longValue();
+    if (v instanceof String s) {
+      String t = s.strip();
+      if (t.isEmpty() || t.length() > 18) return NOT_WHOLE;
+      for (int i = 0; i < t.length(); i++) if (t.charAt(i) < '0' || t.charAt(i) > '9') return NOT_WHOLE;
+      return Long.parseLong(t);
+    }
+    return NOT_WHOLE;
+  }
+
+  /** {@link #fromNumber} for a whole number, with the same magnitudes and results. */
+  private static Stamp fromWhole(long w) {
+    if (w <= 0) return null;
+    int digits = Long.toString(w).length();
+    long gregS = GREGORIAN_UNIX_OFFSET_S;
+    try {
+      return switch (digits) {
+        case 10 -> whole(w, 1, "s");
+        case 11 -> w >= gregS ? whole(w - gregS, 1, "s") : null;
+        case 13 -> whole(w, 1_000, "ms");
+        case 16 -> whole(w, 1_000_000, "us");
+        case 17 -> w >= gregS * 1_000_000 ? whole(w - gregS * 1_000_000, 1_000_000, "us") : null;
+        default -> null;
+      };
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+
+  private static Stamp whole(long value, long perSecond, String precision) {
+    long nanos = value % perSecond * (1_000_000_000L / perSecond);
+    return new Stamp(Instant.ofEpochSecond(value / perSecond, nanos), precision, false);
   }
 
   private static Stamp stamp(BigDecimal value, long perSecond, String precision) {

@@ -98,15 +98,15 @@ public final class JsonTrees {
       String key = p.currentName();
       p.nextToken();
       Object v = readValue(p, depth, maxDepth);
-      if (!m.containsKey(key)) {
-        m.put(key, v);
-        continue;
-      }
-      Object old = m.get(key);
+      // one map operation for a new key (the usual case): the size tells whether the key was there already
+      int before = m.size();
+      Object old = m.put(key, v);
+      if (m.size() > before) continue;
       if (repeated != null && repeated.contains(old)) {
         @SuppressWarnings("unchecked")
         List<Object> l = (List<Object>) old;
         l.add(v);
+        m.put(key, l);
       } else {
         List<Object> l = new ArrayList<>(2);
         l.add(old);
