@@ -63,7 +63,12 @@ public final class StreamPipeline implements Runnable {
   private final StreamConfig.Correlation settings;
   private final Duration checkpointEvery;
 
-  /** Documents listeners (the alert engine): every document as it goes to the indexer, on the pipeline thread. */
+  /**
+   * Document listeners (the alert engine): every document Elasticsearch acknowledged, events and derived
+   * documents, call, queue and quality summaries included, as the index holds it. Told on an indexer thread: a
+   * listener must not block (it slows the acknowledgements, so the spool's release) and must not call the indexer.
+   * A rewind or a restart tells again what is replayed (same ids).
+   */
   public final List<Consumer<IndexDoc>> listeners = new CopyOnWriteArrayList<>();
 
   public final Map<String, LongAdder> received = new ConcurrentHashMap<>();
@@ -135,18 +140,12 @@ public final class StreamPipeline implements Runnable {
     assembly = Assembly.create(client, new Assembly.Settings(2000, Duration.ofDays(3650),
         new CorrelatorSettings(settings.grace(), settings.idleTimeout(), 200_000)), clock);
     indexer = assembly.indexer();
+    indexer.onWritten(this::tell);
     DocSink sink = new DocSink() {
       @Override
       public void accept(IndexDoc doc) {
         if (doc.type() == IndexType.DEADLETTER) deadLettered.increment();
         indexer.accept(doc, group);
-        for (Consumer<IndexDoc> l : listeners) {
-          try {
-            l.accept(doc);
-          } catch (RuntimeException e) {
-            log.error("A document listener failed on {}: {}", doc.id(), e.toString());
-          }
-        }
       }
 
       @Override
@@ -162,6 +161,17 @@ public final class StreamPipeline implements Runnable {
     pending.clear();
     group = indexer.group();
     groupOldest = null;
+  }
+
+  /** One acknowledged document to every listener, on an indexer thread (see {@link BulkIndexer#onWritten}). */
+  private void tell(IndexDoc doc) {
+    for (Consumer<IndexDoc> l : listeners) {
+      try {
+        l.accept(doc);
+      } catch (RuntimeException e) {
+        log.error("A document listener failed on {}: {}", doc.id(), e.toString());
+      }
+    }
   }
 
   /**

@@ -4,8 +4,11 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.callarchive.alert.AlertConfig;
+import io.callarchive.alert.LiveAlerts;
 import io.callarchive.index.Templates;
 import io.callarchive.model.IndexDoc;
+import io.callarchive.pipeline.DocSink;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -55,6 +58,8 @@ public final class StreamService implements Closeable {
   private HttpServer http;
   private ScheduledExecutorService timer;
   private Backoff.Sleeper sleeper = Backoff.Sleeper.REAL;
+  private AlertConfig alertRules;
+  private LiveAlerts alerts;
 
   public StreamService(StreamConfig config, ElasticsearchClient client, Path templates, Clock clock) {
     this.config = config;
@@ -68,11 +73,20 @@ public final class StreamService implements Closeable {
     pendingListeners.add(listener);
   }
 
+  /**
+   * Evaluates these alert rules live (call before {@link #start}): over every document Elasticsearch
+   * acknowledged, on a thread of their own, with their state in {@code alerts-state.json} of the spool directory.
+   */
+  public void alerts(AlertConfig rules) {
+    this.alertRules = rules;
+  }
+
   public void start() throws IOException {
     new Templates(templates).install(client);
     spool = new Spool(config.spool(), clock);
     pipeline = new StreamPipeline(spool, client, config.sources(), config.correlation(), clock);
     pipeline.listeners.addAll(pendingListeners);
+    if (alertRules != null) startAlerts();
     timer = Executors.newScheduledThreadPool(1, r -> Thread.ofPlatform().daemon().name("stream-keepalive").unstarted(r));
     for (StreamConfig.Source s : config.sources()) {
       Backoff backoff = new Backoff(s.reconnect(), new Random());
@@ -95,6 +109,44 @@ public final class StreamService implements Closeable {
     }
     log.info("Streaming from {} source(s); health and metrics on http://{}:{}/", connectors.size(),
         config.http().host(), port());
+  }
+
+  private void startAlerts() throws IOException {
+    // The service's one write path: the pipeline's bulk indexer of the moment (a rewind makes a new one).
+    DocSink index = new DocSink() {
+      @Override
+      public void accept(IndexDoc doc) {
+        pipeline.indexer().accept(doc);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    alerts = new LiveAlerts(alertRules, index, config.spool().dir().resolve("alerts-state.json"), clock);
+    // A configured connection is watched for silence from the start, even if it never comes up.
+    Instant now = clock.instant();
+    for (StreamConfig.Source s : config.sources()) alerts.engine().expect("observer.name", s.observerName(), now);
+    pipeline.listeners.add(alerts::offer);
+    alerts.start(this::alertHorizon);
+    log.info("Alert rules: {}", alertRules.rules().size());
+  }
+
+  /**
+   * The time up to which everything received has reached the alert engine: the clock, held back to the oldest
+   * frame not yet acknowledged (an Elasticsearch outage delays the documents; it is not a silence of the PBXs).
+   */
+  private Instant alertHorizon() {
+    Instant now = clock.instant();
+    Instant oldest = pipeline.oldestUnacknowledged();
+    return oldest != null && oldest.isBefore(now) ? oldest : now;
+  }
+
+  /** The live alerts, or null when no rules were given. */
+  public LiveAlerts liveAlerts() {
+    return alerts;
   }
 
   /** The HTTP port actually bound (the configured one, or the one chosen for port 0). */
@@ -204,6 +256,14 @@ public final class StreamService implements Closeable {
     }).description("age of the oldest record read and not yet acknowledged").register(registry);
     Gauge.builder("callarchive.stream.open.calls", pipeline, StreamPipeline::openCalls)
         .description("call sessions held open by the correlator").register(registry);
+    if (alerts != null) {
+      FunctionCounter.builder("callarchive.stream.alerts.fired", alerts.engine().fired, LongAdder::sum)
+          .description("alerts that fired (first notices)").register(registry);
+      FunctionCounter.builder("callarchive.stream.alerts.late", alerts.engine().late, LongAdder::sum)
+          .description("documents too late for their rules' windows").register(registry);
+      FunctionCounter.builder("callarchive.stream.alerts.dropped", alerts.dropped, LongAdder::sum)
+          .description("documents not evaluated because the alert engine was behind").register(registry);
+    }
     Gauge.builder("callarchive.stream.elasticsearch.reachable", pipeline, p -> p.elasticsearchOk() ? 1 : 0)
         .description("1 while Elasticsearch accepts writes").register(registry);
   }
@@ -234,6 +294,8 @@ public final class StreamService implements Closeable {
     }
     if (http != null) http.stop(0);
     if (timer != null) timer.shutdownNow();
+    // Before the indexer closes: the last notices go through it.
+    if (alerts != null) alerts.close(Duration.ofSeconds(10));
     if (pipeline != null) pipeline.close(Duration.ofSeconds(10));
     if (spool != null) spool.close();
     registry.close();
