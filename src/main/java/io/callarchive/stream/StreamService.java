@@ -4,11 +4,8 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.callarchive.alert.AlertConfig;
-import io.callarchive.alert.LiveAlerts;
 import io.callarchive.index.Templates;
 import io.callarchive.model.IndexDoc;
-import io.callarchive.pipeline.DocSink;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -58,8 +55,8 @@ public final class StreamService implements Closeable {
   private HttpServer http;
   private ScheduledExecutorService timer;
   private Backoff.Sleeper sleeper = Backoff.Sleeper.REAL;
-  private AlertConfig alertRules;
-  private LiveAlerts alerts;
+  private io.callarchive.alert.AlertConfig alertRules;
+  private io.callarchive.alert.LiveAlerts alerts;
 
   public StreamService(StreamConfig config, ElasticsearchClient client, Path templates, Clock clock) {
     this.config = config;
@@ -77,8 +74,13 @@ public final class StreamService implements Closeable {
    * Evaluates these alert rules live (call before {@link #start}): over every document Elasticsearch
    * acknowledged, on a thread of their own, with their state in {@code alerts-state.json} of the spool directory.
    */
-  public void alerts(AlertConfig rules) {
+  public void alerts(io.callarchive.alert.AlertConfig rules) {
     this.alertRules = rules;
+  }
+
+  /** The live alerts, or null when no rules were given. */
+  public io.callarchive.alert.LiveAlerts liveAlerts() {
+    return alerts;
   }
 
   public void start() throws IOException {
@@ -86,7 +88,7 @@ public final class StreamService implements Closeable {
     spool = new Spool(config.spool(), clock);
     pipeline = new StreamPipeline(spool, client, config.sources(), config.correlation(), clock);
     pipeline.listeners.addAll(pendingListeners);
-    if (alertRules != null) startAlerts();
+    if (alertRules != null) alerts = StreamAlerts.start(alertRules, config, pipeline, clock);
     timer = Executors.newScheduledThreadPool(1, r -> Thread.ofPlatform().daemon().name("stream-keepalive").unstarted(r));
     for (StreamConfig.Source s : config.sources()) {
       Backoff backoff = new Backoff(s.reconnect(), new Random());
@@ -109,44 +111,6 @@ public final class StreamService implements Closeable {
     }
     log.info("Streaming from {} source(s); health and metrics on http://{}:{}/", connectors.size(),
         config.http().host(), port());
-  }
-
-  private void startAlerts() throws IOException {
-    // The service's one write path: the pipeline's bulk indexer of the moment (a rewind makes a new one).
-    DocSink index = new DocSink() {
-      @Override
-      public void accept(IndexDoc doc) {
-        pipeline.indexer().accept(doc);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    alerts = new LiveAlerts(alertRules, index, config.spool().dir().resolve("alerts-state.json"), clock);
-    // A configured connection is watched for silence from the start, even if it never comes up.
-    Instant now = clock.instant();
-    for (StreamConfig.Source s : config.sources()) alerts.engine().expect("observer.name", s.observerName(), now);
-    pipeline.listeners.add(alerts::offer);
-    alerts.start(this::alertHorizon);
-    log.info("Alert rules: {}", alertRules.rules().size());
-  }
-
-  /**
-   * The time up to which everything received has reached the alert engine: the clock, held back to the oldest
-   * frame not yet acknowledged (an Elasticsearch outage delays the documents; it is not a silence of the PBXs).
-   */
-  private Instant alertHorizon() {
-    Instant now = clock.instant();
-    Instant oldest = pipeline.oldestUnacknowledged();
-    return oldest != null && oldest.isBefore(now) ? oldest : now;
-  }
-
-  /** The live alerts, or null when no rules were given. */
-  public LiveAlerts liveAlerts() {
-    return alerts;
   }
 
   /** The HTTP port actually bound (the configured one, or the one chosen for port 0). */
