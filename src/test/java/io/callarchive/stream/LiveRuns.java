@@ -233,6 +233,7 @@ final class LiveRuns {
       return String.format(Locale.ROOT, "| %s, %s | %,d | %,.0f events/s acknowledged (%s) |", how, feed,
           r.events(), r.events() / r.seconds(), lat);
     }
-    return String.format(Locale.ROOT, "| %s, at a steady %,d events/s | %,d | %s |", how, r.rate(), r.events(), lat);
+    return String.format(Locale.ROOT, "| %s, at a steady %,d events/s | %,d | %s; all acknowledged at %,.0f events/s |",
+        how, r.rate(), r.events(), lat, r.events() / r.seconds());
   }
 }
