@@ -309,11 +309,14 @@ public final class StreamPipeline implements Runnable {
     Provenance at = new Provenance(src.origin(), r.seq(), raw.length);
     String id = DocIds.of(format.dataset(), src.observerName(), "state", src.origin(), r.seq());
     pipeline.sink().accept(new IndexDoc(IndexType.EVENTS, id, r.received(), doc, raw, at));
-    switch (r.state()) {
-      // The source had a gap: calls open across it end incomplete now, and are completed by what comes later.
-      case "disconnected", "sequence_gap", "auth_failed", "spool_full" -> assembly.correlator().closeObserver(src.observerName());
-      default -> {}
-    }
+    boolean gap = switch (r.state()) {
+      case "sequence_gap", "spool_full", "replaced" -> true;
+      // a Kazoo broker and the ccs platform keep what was not acknowledged: no events were missed
+      case "disconnected", "auth_failed" -> src.disconnectIsGap();
+      default -> false;
+    };
+    // The source had a gap: calls open across it end incomplete now, and are completed by what comes later.
+    if (gap) assembly.correlator().closeObserver(src.observerName());
   }
 
   private void checkpoint() {
