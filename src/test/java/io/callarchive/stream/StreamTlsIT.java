@@ -8,16 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.callarchive.cli.Main;
 import io.callarchive.it.Cli;
 import io.callarchive.it.Nginx;
+import io.callarchive.it.Secrets;
 import io.callarchive.it.TestCluster;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,28 +31,21 @@ import org.junit.jupiter.api.io.TempDir;
  * sentence, and neither the Elasticsearch key nor the AMI secret appears in any output, log, spool or state file.
  */
 class StreamTlsIT {
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String API_KEY = "key" + hex();
-  private static final String WRONG_KEY = "wrongkey" + hex();
-  private static final String AMI_SECRET = "ami-" + hex();
+  private static final String API_KEY = Secrets.random("key");
+  private static final String WRONG_KEY = Secrets.random("wrongkey");
+  private static final String AMI_SECRET = Secrets.random("ami-");
   private static final Path DIR = Path.of(System.getProperty("callarchive.project"), "target", "stream-tls-it");
 
   @TempDir static Path tmp;
   private static Nginx front;
   private static Path ca;
 
-  private static String hex() {
-    byte[] b = new byte[12];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
-
   @BeforeAll
   static void startFront() throws Exception {
     TestCluster.wipe();
     ca = Nginx.ca(DIR, "ca");
     Nginx.serverCert(DIR, "ca");
-    front = Nginx.start(DIR, Integer.parseInt(System.getProperty("callarchive.it.port")), "unused", "unused-" + hex(), API_KEY);
+    front = Nginx.start(DIR, Integer.parseInt(System.getProperty("callarchive.it.port")), "unused", Secrets.random("unused-"), API_KEY);
   }
 
   @AfterAll
@@ -135,20 +126,11 @@ class StreamTlsIT {
         if (f.getFileName().toString().endsWith(".yml")) continue; // the configs name the variable, not the value
         byte[] bytes = Files.readAllBytes(f);
         for (String s : List.of(API_KEY, WRONG_KEY, AMI_SECRET)) {
-          if (indexOf(bytes, s.getBytes(StandardCharsets.UTF_8)) >= 0) leaks.add(f.getFileName() + " contains a secret");
+          if (Secrets.foundIn(bytes, s)) leaks.add(f.getFileName() + " contains a secret");
         }
       }
     }
     assertTrue(Files.exists(tmp.resolve("ok-spool")), "the spool was written");
     assertEquals(List.of(), leaks);
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-      return i;
-    }
-    return -1;
   }
 }
