@@ -34,10 +34,7 @@ public final class Corpus {
    * unterminated last event held for the next run). A zero quiet period says what is true of them: finished.
    */
   public static io.callarchive.batch.BatchImport.Settings finishedFiles() {
-    var d = io.callarchive.batch.BatchImport.Settings.defaults();
-    var t = io.callarchive.batch.BatchImport.Tails.defaults();
-    return new io.callarchive.batch.BatchImport.Settings(d.chunkSize(), d.progress(), d.progressOut(), d.logEvery(),
-        new io.callarchive.batch.BatchImport.Tails(java.time.Duration.ZERO, t.maxEventBytes(), t.force()));
+    return io.callarchive.batch.BatchImport.Settings.defaults().finishedFiles();
   }
 
   /** Every regular file of a corpus folder, sorted by name. */

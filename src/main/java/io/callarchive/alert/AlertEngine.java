@@ -109,6 +109,30 @@ public final class AlertEngine implements AutoCloseable {
     deliver(notices);
   }
 
+  /**
+   * Watches a key that has not spoken yet for silence: every flatline rule keyed on {@code field} alone (whose
+   * conditions on that field, if any, hold for {@code value}) tracks {@code value} as if it was last heard at
+   * {@code since}, so that a configured stream connection that never comes up is reported too. A key already
+   * tracked (heard, or loaded from the state file) is left as it is. The live path only: a batch run knows the
+   * sources of its data, not those that sent nothing.
+   */
+  public void expect(String field, String value, Instant since) {
+    io.callarchive.model.Doc probe = new io.callarchive.model.Doc();
+    probe.put(field, value);
+    synchronized (this) {
+      for (RuleState rs : rules) {
+        Rule rule = rs.rule;
+        if (rule.kind() != Rule.Kind.FLATLINE || !rule.key().equals(List.of(field)) || rs.keys.containsKey(value)) continue;
+        if (rule.where().stream().anyMatch(c -> c.field().equals(field) && !c.matches(probe))) continue;
+        KeyState ks = new KeyState(value);
+        ks.lastSeen = since;
+        rs.keys.put(value, ks);
+        schedule(rs, ks, since.plus(rule.window()));
+        dirty = true;
+      }
+    }
+  }
+
   /** Open alerts now, by rule and key (for status output and tests). */
   public synchronized Map<String, List<String>> open() {
     Map<String, List<String>> m = new LinkedHashMap<>();

@@ -54,6 +54,8 @@ public final class AlertRun {
   /** Evaluates the rules over [from, to] and writes and notifies the new alerts. */
   public static Result run(ElasticsearchClient client, AlertConfig config, Instant from, Instant to, Path templates)
       throws IOException {
+    // What was just written (an import that ended a moment ago, a stream) is searchable only after a refresh.
+    client.indices().refresh(r -> r.index(IndexType.PREFIX + "*").ignoreUnavailable(true).allowNoIndices(true));
     List<Alert> all = new ArrayList<>();
     long docs;
     try (AlertEngine engine = new AlertEngine(config.rules(), all::add, null)) {

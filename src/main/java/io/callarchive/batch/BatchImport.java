@@ -80,6 +80,12 @@ public final class BatchImport {
     public static Settings defaults() {
       return new Settings(2000, Progress.Mode.NONE, System.err, Duration.ofSeconds(10));
     }
+
+    /** These settings for files known to be finished (shipped samples, captures): no tail waits for a next run. */
+    public Settings finishedFiles() {
+      return new Settings(chunkSize, progress, progressOut, logEvery,
+          new Tails(Duration.ZERO, tails.maxEventBytes(), tails.force()));
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.callarchive.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.callarchive.alert.AlertConfig;
 import io.callarchive.index.EsConnection;
 import io.callarchive.stream.StreamConfig;
 import io.callarchive.stream.StreamService;
@@ -27,6 +28,12 @@ import picocli.CommandLine.Model.CommandSpec;
           + " while calls run. Connection changes (connected, disconnected, sequence gaps, refused logins) are"
           + " archived as events with event.kind: state.",
       "",
+      "Alert rules are evaluated live when a rules file is configured, as for import: --alerts FILE, else"
+          + " CALLARCHIVE_ALERTS, else alerts.yml in the callarchive home (--no-alerts: none). They see every"
+          + " document Elasticsearch acknowledged and a tick a second; notices go to callarchive-alerts, the log and"
+          + " the file's webhooks and mail, which never hold up the stream. The engine's state (windows, open"
+          + " alerts) is kept in alerts-state.json of the spool directory, so a restart does not fire again.",
+      "",
       "/health (JSON, 200 or 503) and /metrics (Prometheus) are served on the configured HTTP port, 127.0.0.1:9464"
           + " by default. SIGTERM or SIGINT stops reading, writes what was spooled and exits.",
       ""
@@ -38,6 +45,11 @@ final class StreamCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", required = true, description = "The stream configuration (YAML).")
   Path config;
 
+  @Mixin AlertsCommand.RulesOptions alerts = new AlertsCommand.RulesOptions();
+
+  @Option(names = "--no-alerts", description = "Do not evaluate alert rules, even when a rules file is configured.")
+  boolean noAlerts;
+
   @Option(names = "--check", description = "Only read and validate the configuration, then exit.")
   boolean check;
 
@@ -46,15 +58,20 @@ final class StreamCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StreamConfig cfg = StreamConfig.load(config, connection.local.settings().home());
+    Path home = connection.local.settings().home();
+    StreamConfig cfg = StreamConfig.load(config, home);
+    // Validated before anything connects: a mistake is one sentence naming the rule or notifier.
+    AlertConfig rules = noAlerts || alerts.configured(home) == null ? null : alerts.load(home);
     if (check) {
-      spec.commandLine().getOut().println("callarchive stream: " + config + " is valid: " + cfg.sources().size() + " source(s)");
+      spec.commandLine().getOut().println("callarchive stream: " + config + " is valid: " + cfg.sources().size() + " source(s)"
+          + (rules == null ? "" : "; " + rules.rules().size() + " alert rule(s)"));
       return Main.OK;
     }
     EsConnection conn = connection.connect();
     CountDownLatch stopped = new CountDownLatch(1);
     try (ElasticsearchClient client = conn.client()) {
       StreamService service = new StreamService(cfg, client, templates, Clock.systemUTC());
+      if (rules != null) service.alerts(rules);
       Thread hook = new Thread(() -> {
         try {
           service.close();

@@ -63,6 +63,7 @@ public final class BulkIndexer implements DocSink {
   public final LongAdder deleted = new LongAdder();
   private final LongAdder[] indexedByType = new LongAdder[IndexType.values().length];
   private final LongAdder[] presentByType = new LongAdder[IndexType.values().length];
+  private volatile java.util.function.Consumer<IndexDoc> onWritten = doc -> {};
 
   public BulkIndexer(ElasticsearchClient client, int maxOperations, Duration retryBudget) {
     for (int i = 0; i < indexedByType.length; i++) {
@@ -112,6 +113,17 @@ public final class BulkIndexer implements DocSink {
 
   public Group group() {
     return new Group();
+  }
+
+  /**
+   * Told every document Elasticsearch acknowledged: written (created or replaced), or found already present
+   * by a plain create (a replay: what is stored is that same document). Not told merges that found their target
+   * taken (their owner writes the merged document next, and that one is told), deletes, or documents refused.
+   * Runs on an indexer thread before the document's group counts it done, so a caller that sees a group done
+   * has been told all of it; it must be quick and must not call the indexer (hand the document to a queue).
+   */
+  public void onWritten(java.util.function.Consumer<IndexDoc> listener) {
+    this.onWritten = listener == null ? doc -> {} : listener;
   }
 
   /** What became of one write; told to the write's {@link Callback} once, from an indexer thread. */
@@ -259,6 +271,14 @@ public final class BulkIndexer implements DocSink {
 
   private void done(Op op, Outcome outcome) {
     attempts.remove(op);
+    if (op.kind() != Kind.DELETE
+        && (outcome == Outcome.WRITTEN || (outcome == Outcome.EXISTS && op.callback() == null))) {
+      try {
+        onWritten.accept(op.doc());
+      } catch (RuntimeException e) {
+        log.error("A written-document listener failed for {} {}", op.index(), op.id(), e);
+      }
+    }
     if (op.callback() != null) {
       try {
         op.callback().done(outcome);

@@ -1,5 +1,6 @@
 package io.callarchive.parse;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -13,7 +14,7 @@ import java.util.Arrays;
 public final class ByteLines {
   private final InputStream in;
   private final int maxLine;
-  private final byte[] buf = new byte[64 * 1024];
+  private final byte[] buf;
   private int pos;
   private int limit;
   private long bufStartOffset;
@@ -26,6 +27,9 @@ public final class ByteLines {
   public ByteLines(InputStream in, int maxLine) {
     this.in = in;
     this.maxLine = maxLine;
+    // A live frame comes as its own byte array of a few hundred bytes, one reader each: a 64 KiB buffer per frame
+    // was most of what the stream pipeline allocated. A file keeps the large buffer.
+    this.buf = new byte[in instanceof ByteArrayInputStream b ? Math.max(1, Math.min(64 * 1024, b.available())) : 64 * 1024];
   }
 
   /** Reads the next line; false at end of input. */

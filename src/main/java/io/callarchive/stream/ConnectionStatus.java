@@ -16,7 +16,9 @@ public final class ConnectionStatus {
     STREAMING,
     DISCONNECTED,
     AUTH_FAILED,
-    STOPPED
+    STOPPED,
+    /** Another client took the ARI application name over; the source stays down until restarted. */
+    REPLACED
   }
 
   private final String name;

@@ -63,7 +63,12 @@ public final class StreamPipeline implements Runnable {
   private final StreamConfig.Correlation settings;
   private final Duration checkpointEvery;
 
-  /** Documents listeners (the alert engine): every document as it goes to the indexer, on the pipeline thread. */
+  /**
+   * Document listeners (the alert engine): every document Elasticsearch acknowledged, events and derived
+   * documents, call, queue and quality summaries included, as the index holds it. Told on an indexer thread: a
+   * listener must not block (it slows the acknowledgements, so the spool's release) and must not call the indexer.
+   * A rewind or a restart tells again what is replayed (same ids).
+   */
   public final List<Consumer<IndexDoc>> listeners = new CopyOnWriteArrayList<>();
 
   public final Map<String, LongAdder> received = new ConcurrentHashMap<>();
@@ -135,18 +140,12 @@ public final class StreamPipeline implements Runnable {
     assembly = Assembly.create(client, new Assembly.Settings(2000, Duration.ofDays(3650),
         new CorrelatorSettings(settings.grace(), settings.idleTimeout(), 200_000)), clock);
     indexer = assembly.indexer();
+    indexer.onWritten(this::tell);
     DocSink sink = new DocSink() {
       @Override
       public void accept(IndexDoc doc) {
         if (doc.type() == IndexType.DEADLETTER) deadLettered.increment();
         indexer.accept(doc, group);
-        for (Consumer<IndexDoc> l : listeners) {
-          try {
-            l.accept(doc);
-          } catch (RuntimeException e) {
-            log.error("A document listener failed on {}: {}", doc.id(), e.toString());
-          }
-        }
       }
 
       @Override
@@ -162,6 +161,17 @@ public final class StreamPipeline implements Runnable {
     pending.clear();
     group = indexer.group();
     groupOldest = null;
+  }
+
+  /** One acknowledged document to every listener, on an indexer thread (see {@link BulkIndexer#onWritten}). */
+  private void tell(IndexDoc doc) {
+    for (Consumer<IndexDoc> l : listeners) {
+      try {
+        l.accept(doc);
+      } catch (RuntimeException e) {
+        log.error("A document listener failed on {}: {}", doc.id(), e.toString());
+      }
+    }
   }
 
   /**
@@ -299,11 +309,14 @@ public final class StreamPipeline implements Runnable {
     Provenance at = new Provenance(src.origin(), r.seq(), raw.length);
     String id = DocIds.of(format.dataset(), src.observerName(), "state", src.origin(), r.seq());
     pipeline.sink().accept(new IndexDoc(IndexType.EVENTS, id, r.received(), doc, raw, at));
-    switch (r.state()) {
-      // The source had a gap: calls open across it end incomplete now, and are completed by what comes later.
-      case "disconnected", "sequence_gap", "auth_failed", "spool_full" -> assembly.correlator().closeObserver(src.observerName());
-      default -> {}
-    }
+    boolean gap = switch (r.state()) {
+      case "sequence_gap", "spool_full", "replaced" -> true;
+      // a Kazoo broker and the ccs platform keep what was not acknowledged: no events were missed
+      case "disconnected", "auth_failed" -> src.disconnectIsGap();
+      default -> false;
+    };
+    // The source had a gap: calls open across it end incomplete now, and are completed by what comes later.
+    if (gap) assembly.correlator().closeObserver(src.observerName());
   }
 
   private void checkpoint() {

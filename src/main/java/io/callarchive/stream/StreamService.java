@@ -6,6 +6,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.callarchive.index.Templates;
 import io.callarchive.model.IndexDoc;
+import io.callarchive.stream.ari.AriConnector;
+import io.callarchive.stream.ari.AriSettings;
+import io.callarchive.stream.ccs.CcsWebhook;
+import io.callarchive.stream.kazoo.KazooConsumer;
+import io.callarchive.stream.kazoo.KazooSettings;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code callarchive stream}: the spool, one connector thread per configured source, the pipeline thread, and
- * the HTTP port with {@code /health} (JSON; 200 when every connection streams and Elasticsearch answers, 503
+ * {@code callarchive stream}: the spool, one connector per configured source (a thread each for AMI and
+ * FreeSWITCH; the ARI, Kazoo and ccs connectors run their own threads), the pipeline thread, and the HTTP port with {@code /health} (JSON; 200 when every connection streams and Elasticsearch answers, 503
  * otherwise) and {@code /metrics} (Prometheus text format, by Micrometer). Lifecycle: {@link #start}, then
  * {@link #close} (stop reading, let the pipeline write and acknowledge what was spooled, close the spool).
  */
@@ -46,6 +51,10 @@ public final class StreamService implements Closeable {
   private final Clock clock;
   private final Path templates;
   private final List<Connector> connectors = new ArrayList<>();
+  /** The ARI, Kazoo and ccs connectors, and the ccs webhooks served on the service's HTTP port. */
+  private final List<io.callarchive.stream.connect.Connector> live = new ArrayList<>();
+  private final List<CcsWebhook> mounted = new ArrayList<>();
+  private final List<ConnectionStatus> statuses = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<Consumer<IndexDoc>> pendingListeners = new ArrayList<>();
@@ -55,6 +64,8 @@ public final class StreamService implements Closeable {
   private HttpServer http;
   private ScheduledExecutorService timer;
   private Backoff.Sleeper sleeper = Backoff.Sleeper.REAL;
+  private io.callarchive.alert.AlertConfig alertRules;
+  private io.callarchive.alert.LiveAlerts alerts;
 
   public StreamService(StreamConfig config, ElasticsearchClient client, Path templates, Clock clock) {
     this.config = config;
@@ -68,33 +79,86 @@ public final class StreamService implements Closeable {
     pendingListeners.add(listener);
   }
 
+  /**
+   * Evaluates these alert rules live (call before {@link #start}): over every document Elasticsearch
+   * acknowledged, on a thread of their own, with their state in {@code alerts-state.json} of the spool directory.
+   */
+  public void alerts(io.callarchive.alert.AlertConfig rules) {
+    this.alertRules = rules;
+  }
+
+  /** The live alerts, or null when no rules were given. */
+  public io.callarchive.alert.LiveAlerts liveAlerts() {
+    return alerts;
+  }
+
   public void start() throws IOException {
     new Templates(templates).install(client);
     spool = new Spool(config.spool(), clock);
     pipeline = new StreamPipeline(spool, client, config.sources(), config.correlation(), clock);
     pipeline.listeners.addAll(pendingListeners);
+    if (alertRules != null) alerts = StreamAlerts.start(alertRules, config, pipeline, clock);
     timer = Executors.newScheduledThreadPool(1, r -> Thread.ofPlatform().daemon().name("stream-keepalive").unstarted(r));
-    for (StreamConfig.Source s : config.sources()) {
-      Backoff backoff = new Backoff(s.reconnect(), new Random());
-      Connector c = s.type().equals("ami")
-          ? new AmiConnector(s, spool, clock, backoff, sleeper, timer)
-          : new EslConnector(s, spool, clock, backoff, sleeper, timer);
-      connectors.add(c);
-    }
+    for (StreamConfig.Source s : config.sources()) connector(s);
     metrics();
     latency();
     http = HttpServer.create(new InetSocketAddress(config.http().host(), config.http().port()), 16);
     http.createContext("/health", this::health);
     http.createContext("/metrics", this::metricsPage);
-    http.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("stream-http").unstarted(r)));
+    int httpThreads = 1;
+    for (CcsWebhook w : mounted) {
+      StreamConfig.CcsSource c = (StreamConfig.CcsSource) source(w.name()).settings();
+      http.createContext(c.webhook().path(), w::handle);
+      httpThreads += c.webhook().threads();
+    }
+    http.setExecutor(httpThreads == 1
+        ? Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("stream-http").unstarted(r))
+        : Executors.newFixedThreadPool(httpThreads, r -> Thread.ofPlatform().daemon().name("stream-http").unstarted(r)));
     http.start();
     pipeline.probe(Duration.ofSeconds(2));
     pipelineThread = Thread.ofPlatform().name("stream-pipeline").start(pipeline);
     for (Connector c : connectors) {
       threads.add(Thread.ofPlatform().daemon().name("stream-" + c.status().name()).start(c));
     }
-    log.info("Streaming from {} source(s); health and metrics on http://{}:{}/", connectors.size(),
+    for (io.callarchive.stream.connect.Connector c : live) c.start();
+    for (CcsWebhook w : mounted) w.attached(config.http().host() + ":" + port());
+    log.info("Streaming from {} source(s); health and metrics on http://{}:{}/", statuses.size(),
         config.http().host(), port());
+  }
+
+  /**
+   * The one place a configured source becomes its connector, with the spool as its sink. The ARI, Kazoo and ccs
+   * connectors report through a {@link StatusSink}, so their state and counts are in {@link #connections}.
+   */
+  private void connector(StreamConfig.Source s) {
+    if (s.settings() == null) {
+      Backoff backoff = new Backoff(s.reconnect(), new Random());
+      Connector c = s.type().equals("ami")
+          ? new AmiConnector(s, spool, clock, backoff, sleeper, timer)
+          : new EslConnector(s, spool, clock, backoff, sleeper, timer);
+      connectors.add(c);
+      statuses.add(c.status());
+      return;
+    }
+    ConnectionStatus status = new ConnectionStatus(s.name(), s.type());
+    FrameSink sink = new StatusSink(spool, status, clock);
+    statuses.add(status);
+    switch (s.settings()) {
+      case AriSettings a -> live.add(new AriConnector(a, sink,
+          io.callarchive.stream.connect.Backoff.of(a.reconnectMin(), a.reconnectMax()), clock));
+      case KazooSettings k -> live.add(new KazooConsumer(k, sink,
+          io.callarchive.stream.connect.Backoff.of(k.reconnectMin(), k.reconnectMax()), clock));
+      case StreamConfig.CcsSource c -> {
+        CcsWebhook w = new CcsWebhook(c.webhook(), sink, clock);
+        if (c.onServicePort()) mounted.add(w);
+        else live.add(w);
+      }
+      default -> throw new IllegalStateException("no connector for " + s);
+    }
+  }
+
+  private StreamConfig.Source source(String name) {
+    return config.sources().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
   }
 
   /** The HTTP port actually bound (the configured one, or the one chosen for port 0). */
@@ -111,7 +175,7 @@ public final class StreamService implements Closeable {
   }
 
   public List<ConnectionStatus> connections() {
-    return connectors.stream().map(Connector::status).toList();
+    return List.copyOf(statuses);
   }
 
   /** The health document, and whether all is well. */
@@ -168,8 +232,7 @@ public final class StreamService implements Closeable {
   }
 
   private void metrics() {
-    for (Connector c : connectors) {
-      ConnectionStatus s = c.status();
+    for (ConnectionStatus s : statuses) {
       String n = s.name();
       counter("callarchive.stream.frames.received", "frames read from the PBX", n, s.frames);
       counter("callarchive.stream.reconnects", "reconnections after a lost connection", n, s.reconnects);
@@ -204,6 +267,14 @@ public final class StreamService implements Closeable {
     }).description("age of the oldest record read and not yet acknowledged").register(registry);
     Gauge.builder("callarchive.stream.open.calls", pipeline, StreamPipeline::openCalls)
         .description("call sessions held open by the correlator").register(registry);
+    if (alerts != null) {
+      FunctionCounter.builder("callarchive.stream.alerts.fired", alerts.engine().fired, LongAdder::sum)
+          .description("alerts that fired (first notices)").register(registry);
+      FunctionCounter.builder("callarchive.stream.alerts.late", alerts.engine().late, LongAdder::sum)
+          .description("documents too late for their rules' windows").register(registry);
+      FunctionCounter.builder("callarchive.stream.alerts.dropped", alerts.dropped, LongAdder::sum)
+          .description("documents not evaluated because the alert engine was behind").register(registry);
+    }
     Gauge.builder("callarchive.stream.elasticsearch.reachable", pipeline, p -> p.elasticsearchOk() ? 1 : 0)
         .description("1 while Elasticsearch accepts writes").register(registry);
   }
@@ -224,6 +295,10 @@ public final class StreamService implements Closeable {
   /** Stops reading, lets the pipeline write what was spooled, and closes everything. */
   @Override
   public void close() throws IOException {
+    // ARI, Kazoo and ccs first: each waits for the frame in hand to reach the spool (a Kazoo message is then
+    // acknowledged, a post answered), and what they had not taken stays with the peer
+    for (io.callarchive.stream.connect.Connector c : live) closeQuietly(c);
+    for (CcsWebhook w : mounted) closeQuietly(w);
     for (Connector c : connectors) c.stop();
     // Not interrupted: an interrupt during a spool write would close the spool's file channel. A connector in
     // its backoff sleep is a daemon thread and is left to end with the process.
@@ -234,10 +309,20 @@ public final class StreamService implements Closeable {
     }
     if (http != null) http.stop(0);
     if (timer != null) timer.shutdownNow();
+    // Before the indexer closes: the last notices go through it.
+    if (alerts != null) alerts.close(Duration.ofSeconds(10));
     if (pipeline != null) pipeline.close(Duration.ofSeconds(10));
     if (spool != null) spool.close();
     registry.close();
     log.info("Stream stopped{}", pipeline != null && pipeline.drained() ? "; everything read was acknowledged" : "");
+  }
+
+  private static void closeQuietly(io.callarchive.stream.connect.Connector c) {
+    try {
+      c.close();
+    } catch (RuntimeException e) {
+      log.warn("{}: stopping the connector: {}", c.name(), e.getMessage());
+    }
   }
 
   private static void join(Thread t, Duration max) {

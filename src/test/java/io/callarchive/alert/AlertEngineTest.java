@@ -284,4 +284,41 @@ class AlertEngineTest {
     assertTrue(out.isEmpty());
     assertEquals(5, e.late.sum());
   }
+
+  @Test
+  void anExpectedSourceThatNeverSpeaksFiresAfterTheWindowAndOneHeardIsLeftAlone() throws Exception {
+    AlertEngine e = engine("""
+        rules:
+          - name: silent
+            kind: flatline
+            index: events
+            where: {event.kind: event}
+            key: observer.name
+            window: 15m
+        """, null);
+    e.accept(Docs.event(at(600), "pbx1"));
+    e.expect("observer.name", "pbx1", at(0));
+    e.expect("observer.name", "pbx9", at(0));
+    e.expect("source.ip", "203.0.113.5", at(0));
+    e.tick(at(899));
+    assertTrue(out.isEmpty(), out.toString());
+    e.tick(at(1600));
+    assertEquals(List.of("pbx9 " + at(900), "pbx1 " + at(1500)),
+        out.stream().map(a -> a.key() + " " + a.time()).toList(), "pbx1 from its event at 10 min, not from the watch");
+    assertEquals(List.of(), out.get(0).docIds());
+  }
+
+  @Test
+  void theDefaultPackDoesNotTakeTheStreamsConnectionRecordsForTheSourceSpeaking() throws Exception {
+    List<Rule> silent = AlertConfig.builtIn().rules().stream().filter(r -> r.name().equals("source-silent")).toList();
+    AlertEngine e = new AlertEngine(silent, out::add, null);
+    e.accept(Docs.event(at(0), "pbx1"));
+    // a login refused every 5 minutes: connected, then auth_failed, as the stream archives them
+    for (int i = 1; i <= 12; i++) {
+      e.accept(Docs.doc(io.callarchive.model.IndexType.EVENTS, at(300L * i), "observer.name", "pbx1",
+          "event.kind", "state", "event.action", i % 2 == 0 ? "auth_failed" : "connected"));
+    }
+    e.tick(at(3600));
+    assertEquals(List.of("FIRED pbx1 " + at(1800)), out.stream().map(a -> a.state() + " " + a.key() + " " + a.time()).toList());
+  }
 }

@@ -65,4 +65,34 @@ class AlertsCommandTest {
     assertTrue(r.err().strip().startsWith("callarchive check: " + bad + ": notifier 'tickets': secret_env names the"
         + " environment variable CALLARCHIVE_TEST_SECRET_THAT_IS_NOT_SET, which is not set"), r.err());
   }
+
+  @Test
+  void streamChecksItsAlertRulesBeforeConnectingWithOneSentence() throws Exception {
+    Path cfg = dir.resolve("stream.yml");
+    Files.writeString(cfg, """
+        sources:
+          - name: pbx1
+            type: ami
+            host: 127.0.0.1
+            username: callarchive
+            secret: s
+        """);
+    Path pack = Path.of(System.getProperty("callarchive.project"), "ingest", "alerts.yml");
+    Run ok = run("stream", "--check", "--home", dir.toString(), "--config", cfg.toString(), "--alerts", pack.toString());
+    assertEquals(Main.OK, ok.rc(), ok.err());
+    assertTrue(ok.out().contains("1 source(s); 11 alert rule(s)"), ok.out());
+
+    Path bad = dir.resolve("bad.yml");
+    Files.writeString(bad, "rules:\n  - name: x\n    kind: frequency\n    index: security\n    key: source.ip\n"
+        + "    window: ten minutes\n    threshold: 5\n");
+    Run r = run("stream", "--check", "--home", dir.toString(), "--config", cfg.toString(), "--alerts", bad.toString());
+    assertEquals(Main.FAILURE, r.rc());
+    assertTrue(r.err().startsWith("callarchive stream: ") && r.err().contains("bad.yml: rule 'x': window expected a duration"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+
+    Run missing = run("stream", "--check", "--home", dir.toString(), "--config", cfg.toString(),
+        "--alerts", dir.resolve("nope.yml").toString());
+    assertEquals(Main.FAILURE, missing.rc());
+    assertTrue(missing.err().contains("the alert rules file") && missing.err().contains("does not exist"), missing.err());
+  }
 }

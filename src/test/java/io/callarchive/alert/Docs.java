@@ -46,6 +46,6 @@ public final class Docs {
   }
 
   public static IndexDoc event(Instant t, String pbx) {
-    return doc(IndexType.EVENTS, t, "observer.name", pbx, "event.action", "Newchannel", "event.dataset", "asterisk.ami");
+    return doc(IndexType.EVENTS, t, "observer.name", pbx, "event.kind", "event", "event.action", "Newchannel", "event.dataset", "asterisk.ami");
   }
 }

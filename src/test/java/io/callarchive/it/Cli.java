@@ -14,16 +14,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the command line in this JVM (output captured) or as a separate JVM on the test class path. */
-final class Cli {
-  record Run(int code, String out, String err) {
-    String all() {
+public final class Cli {
+  public record Run(int code, String out, String err) {
+    public String all() {
       return out + err;
     }
   }
 
   private Cli() {}
 
-  static Run run(String... args) {
+  public static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code;
@@ -34,7 +34,7 @@ final class Cli {
   }
 
   /** A started {@code callarchive} process; stdout and stderr go to files beside {@code logs}. */
-  static Process start(Path logs, String name, Map<String, String> env, String... args) throws IOException {
+  public static Process start(Path logs, String name, Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
@@ -52,7 +52,7 @@ final class Cli {
   }
 
   /** Waits for a process started by {@link #start} (at most 5 minutes) and reads what it printed. */
-  static Run finish(Process p, Path logs, String name) throws Exception {
+  public static Run finish(Process p, Path logs, String name) throws Exception {
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError(name + " did not finish within 5 minutes");
@@ -60,7 +60,7 @@ final class Cli {
     return new Run(p.exitValue(), read(logs.resolve(name + ".out").toFile()), read(logs.resolve(name + ".err").toFile()));
   }
 
-  static Run process(Path logs, String name, Map<String, String> env, String... args) throws Exception {
+  public static Run process(Path logs, String name, Map<String, String> env, String... args) throws Exception {
     return finish(start(logs, name, env, args), logs, name);
   }
 

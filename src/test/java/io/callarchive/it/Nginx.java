@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * refusing every request that does not carry one of the allowed credentials (basic authentication or an
  * Elasticsearch API key header) with 401. There is no fallback: without nginx or openssl the test fails.
  */
-final class Nginx implements AutoCloseable {
+public final class Nginx implements AutoCloseable {
   final Path dir;
-  final int port;
+  public final int port;
   private final Process process;
 
   private Nginx(Path dir, int port, Process process) {
@@ -29,12 +29,12 @@ final class Nginx implements AutoCloseable {
     this.process = process;
   }
 
-  String url() {
+  public String url() {
     return "https://127.0.0.1:" + port;
   }
 
   /** A CA (certificate {@code <name>.pem}, key {@code <name>.key}) in {@code dir}. */
-  static Path ca(Path dir, String name) throws Exception {
+  public static Path ca(Path dir, String name) throws Exception {
     Files.createDirectories(dir);
     openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".pem",
         "-days", "2", "-subj", "/CN=callarchive " + name, "-addext", "basicConstraints=critical,CA:TRUE",
@@ -43,7 +43,7 @@ final class Nginx implements AutoCloseable {
   }
 
   /** A server certificate for 127.0.0.1 and localhost signed by the CA {@code caName}. */
-  static void serverCert(Path dir, String caName) throws Exception {
+  public static void serverCert(Path dir, String caName) throws Exception {
     Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
         + "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
     openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
@@ -55,7 +55,7 @@ final class Nginx implements AutoCloseable {
    * Starts nginx in {@code dir} (which holds server.pem and server.key) on a free loopback port in front of
    * {@code upstreamPort}, admitting the given basic-auth user/password and API key.
    */
-  static Nginx start(Path dir, int upstreamPort, String user, String password, String apiKey) throws Exception {
+  public static Nginx start(Path dir, int upstreamPort, String user, String password, String apiKey) throws Exception {
     int port = freePort();
     Files.createDirectories(dir.resolve("tmp"));
     String basic = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -131,7 +131,7 @@ final class Nginx implements AutoCloseable {
     throw new IllegalStateException("nginx is not installed: the TLS tests need Debian's nginx (.ci/run installs it)");
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

@@ -12,10 +12,8 @@ import io.callarchive.it.AmiCalls.End;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -30,12 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * one sentence; no secret appears in any output, log or the job repository.
  */
 class TlsIT {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final String USER = "archivist";
-  private static final String PASSWORD = "pw-" + hex();
-  private static final String API_KEY = "key" + hex();
-  private static final String WRONG_PASSWORD = "wrongpw-" + hex();
-  private static final String WRONG_KEY = "wrongkey" + hex();
+  private static final String PASSWORD = Secrets.random("pw-");
+  private static final String API_KEY = Secrets.random("key");
+  private static final String WRONG_PASSWORD = Secrets.random("wrongpw-");
+  private static final String WRONG_KEY = Secrets.random("wrongkey");
   private static final List<String> SECRETS = List.of(PASSWORD, API_KEY, WRONG_PASSWORD, WRONG_KEY);
   private static final Path DIR = Path.of(System.getProperty("callarchive.project"), "target", "tls-it");
   private static final StringBuilder OUTPUT = new StringBuilder();
@@ -45,12 +42,6 @@ class TlsIT {
   private static Path ca;
   private static Path otherCa;
   private static ElasticsearchClient es;
-
-  private static String hex() {
-    byte[] b = new byte[12];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
 
   @BeforeAll
   static void startFront() throws Exception {
@@ -123,8 +114,7 @@ class TlsIT {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         byte[] bytes = Files.readAllBytes(f);
         for (String s : SECRETS) {
-          if (contains(bytes, s.getBytes(StandardCharsets.UTF_8)) || contains(bytes, s.getBytes(StandardCharsets.UTF_16BE))
-              || contains(bytes, s.getBytes(StandardCharsets.UTF_16LE))) {
+          if (Secrets.foundIn(bytes, s)) {
             leaks.add(f + " contains a secret");
           }
         }
@@ -137,15 +127,6 @@ class TlsIT {
   private static long countEvents() throws Exception {
     es.indices().refresh(r -> r.index("callarchive-*"));
     return es.count(c -> c.index("callarchive-events")).count();
-  }
-
-  private static boolean contains(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-      return true;
-    }
-    return false;
   }
 
   private static void assertOneSentence(Cli.Run r, String expected) {

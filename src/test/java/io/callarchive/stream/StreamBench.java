@@ -17,11 +17,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The stream benchmark (issue 11; not a test): a loopback AMI server and a loopback event socket feed
+ * The stream benchmark (issues 11 and 12; not a test): a loopback AMI server and a loopback event socket feed
  * {@code callarchive stream} into a local node, (1) as fast as the server can write, one connection at a time,
  * for the sustained events/s with spool and acknowledgement on, and (2) at a steady rate, for the latency from
- * a frame's receipt to the acknowledgement of its documents, and to searchable. Prints a Markdown table.
- *   bench/stream [--events N] [--rate R] [--seconds S] [--port P]
+ * a frame's receipt to the acknowledgement of its documents, and to searchable. The same two runs for the ARI
+ * websocket (the loopback ARI server), Kazoo (the local RabbitMQ, manual ack) and the ccs webhook (posts of 100
+ * events). Prints a Markdown table.
+ *   bench/stream [--events N] [--rate R] [--seconds S] [--port P] [--only ami,esl,ari,kazoo,ccs]
  */
 public final class StreamBench {
   public static void main(String[] args) throws Exception {
@@ -30,6 +32,7 @@ public final class StreamBench {
     int seconds = Integer.parseInt(arg(args, "--seconds", "30"));
     int port = Integer.parseInt(arg(args, "--port", "9283"));
     Path work = Path.of(arg(args, "--work", "target/bench-stream")).toAbsolutePath();
+    List<String> only = List.of(arg(args, "--only", "ami,esl,ari,kazoo,ccs").split(","));
     Path dist = Path.of(arg(args, "--es-dist", "target/elasticsearch-dist/elasticsearch-9.2.0.zip")).toAbsolutePath();
     LocalNode node = new LocalNode(new LocalNodeSettings(work.resolve("es-home"), dist, port, 1024,
         Path.of(System.getProperty("java.home")), LocalNodeSettings.DEFAULT_USER, Duration.ofMinutes(4)));
@@ -37,11 +40,20 @@ public final class StreamBench {
     List<String> rows = new ArrayList<>();
     try (ElasticsearchClient es = EsConnection.plain(node.settings().url()).client()) {
       Instant base = Instant.now().minus(20, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
-      List<byte[]> ami = Captures.amiCalls(events / Captures.AMI_EVENTS_PER_CALL, base, 500, 1);
-      rows.add(throughput(es, work, "AMI", ami, true));
-      List<byte[]> esl = Captures.eslCalls(events / Captures.ESL_EVENTS_PER_CALL, base.plus(5, ChronoUnit.DAYS), 500, 1);
-      rows.add(throughput(es, work, "ESL (json)", esl, false));
-      rows.add(latency(es, work, rate, seconds, base.plus(10, ChronoUnit.DAYS)));
+      if (only.contains("ami")) {
+        List<byte[]> ami = Captures.amiCalls(events / Captures.AMI_EVENTS_PER_CALL, base, 500, 1);
+        rows.add(throughput(es, work, "AMI", ami, true));
+      }
+      if (only.contains("esl")) {
+        List<byte[]> esl = Captures.eslCalls(events / Captures.ESL_EVENTS_PER_CALL, base.plus(5, ChronoUnit.DAYS), 500, 1);
+        rows.add(throughput(es, work, "ESL (json)", esl, false));
+      }
+      if (only.contains("ami")) rows.add(latency(es, work, rate, seconds, base.plus(10, ChronoUnit.DAYS)));
+      for (String live : List.of("ari", "kazoo", "ccs")) {
+        if (!only.contains(live)) continue;
+        rows.add(LiveRuns.row(live, false, LiveRuns.run(es, work, live, events, 0)));
+        rows.add(LiveRuns.row(live, true, LiveRuns.run(es, work, live, rate * seconds, rate)));
+      }
     } finally {
       node.stop();
     }
@@ -60,7 +72,7 @@ public final class StreamBench {
     return s;
   }
 
-  private static void wipe(ElasticsearchClient es) throws Exception {
+  static void wipe(ElasticsearchClient es) throws Exception {
     es.indices().delete(r -> r.index("callarchive-*").allowNoIndices(true)
         .expandWildcards(co.elastic.clients.elasticsearch._types.ExpandWildcard.All));
   }
@@ -138,7 +150,7 @@ public final class StreamBench {
         rate, seconds, n, pct(a, 0.5), pct(a, 0.99), a[a.length - 1], q.length, pct(q, 0.5), q[q.length - 1]);
   }
 
-  private static long pct(long[] sorted, double p) {
+  static long pct(long[] sorted, double p) {
     return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
   }
 

@@ -56,6 +56,7 @@ public final class CcsWebhook implements Connector {
   private HttpServer server;
   private ExecutorService pool;
   private volatile boolean closed;
+  private boolean attached;
   private volatile String state = "new";
   private volatile Instant lastFrame;
   private final AtomicLong frames = new AtomicLong();
@@ -134,11 +135,30 @@ public final class CcsWebhook implements Connector {
   }
 
   /**
+   * Serves on another server instead of a port of its own (the stream service's HTTP port): the caller mounted
+   * {@link #handle} at the settings' path on {@code where} ({@code host:port}); this reports the source connected.
+   * Then {@link #start} is not called, and {@link #close} only reports the stop.
+   */
+  public synchronized void attached(String where) {
+    if (closed) throw new IllegalStateException("ccs webhook source '" + settings.name() + "' is closed");
+    attached = true;
+    log.info("ccs webhook source '{}': listening on {}{} (the service's HTTP port)", settings.name(), where,
+        settings.path());
+    report("connected", "listening for posts on " + where + settings.path());
+  }
+
+  /**
    * Also usable as a handler mounted on another server (the service's own HTTP port): it answers one exchange
    * and closes it.
    */
   public void handle(HttpExchange x) throws IOException {
     try (x) {
+      if (closed) {
+        // stopping: the platform retries, and the next start takes the post
+        x.getResponseHeaders().set("Retry-After", RETRY_AFTER_S);
+        answer(x, 503, "{\"error\":\"callarchive is stopping, retry later\"}");
+        return;
+      }
       if (!"POST".equalsIgnoreCase(x.getRequestMethod())) {
         x.getResponseHeaders().set("Allow", "POST");
         answer(x, 405, "{\"error\":\"only POST is accepted\"}");
@@ -283,7 +303,10 @@ public final class CcsWebhook implements Connector {
   public synchronized void close() {
     if (closed) return;
     closed = true;
-    if (server == null) return;
+    if (server == null) {
+      if (attached) report("disconnected", "stopped by callarchive");
+      return;
+    }
     server.stop(5);
     pool.shutdown();
     try {

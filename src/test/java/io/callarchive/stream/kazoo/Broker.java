@@ -20,15 +20,15 @@ import java.util.zip.GZIPOutputStream;
  * ecallmgr on an exchange and a queue of the test's own (unique names, deleted afterwards), and the broker's own
  * {@code rabbitmqctl} to stop and start it.
  */
-final class Broker implements AutoCloseable {
-  static final URI URI_ = URI.create("amqp://127.0.0.1:5672");
+public final class Broker implements AutoCloseable {
+  public static final URI URI_ = URI.create("amqp://127.0.0.1:5672");
 
-  final String exchange = "callevt-test-" + UUID.randomUUID().toString().substring(0, 8);
-  final String queue = "callarchive-test-" + UUID.randomUUID().toString().substring(0, 8);
+  public final String exchange = "callevt-test-" + UUID.randomUUID().toString().substring(0, 8);
+  public final String queue = "callarchive-test-" + UUID.randomUUID().toString().substring(0, 8);
   private Connection connection;
   private Channel channel;
 
-  Broker() throws Exception {
+  public Broker() throws Exception {
     open();
   }
 
@@ -42,7 +42,7 @@ final class Broker implements AutoCloseable {
   }
 
   /** Declares the exchange as Kazoo does: topic, not durable (kz_amqp's default declaration). */
-  void declareExchange() throws IOException {
+  public void declareExchange() throws IOException {
     channel.exchangeDeclare(exchange, "topic", false, false, null);
   }
 
@@ -68,7 +68,7 @@ final class Broker implements AutoCloseable {
   }
 
   /** Publishes persistently, waiting for the broker's confirm, so the message is in the queue when this returns. */
-  void publish(String routingKey, byte[] body, boolean gzip) throws Exception {
+  public void publish(String routingKey, byte[] body, boolean gzip) throws Exception {
     AMQP.BasicProperties.Builder p = new AMQP.BasicProperties.Builder()
         .contentType("application/json").deliveryMode(2).appId("ecallmgr");
     byte[] wire = body;
@@ -94,12 +94,28 @@ final class Broker implements AutoCloseable {
     }
   }
 
+  /** Declares the consumer's queue and binds it, so that messages published before the consumer starts wait there. */
+  public void declareQueue(String routingKey) throws IOException {
+    channel.queueDeclare(queue, true, false, false, null);
+    channel.queueBind(queue, exchange, routingKey);
+  }
+
+  /** Publishes persistently without waiting; {@link #confirmAll} waits for the broker's confirms of them all. */
+  public void publishAsync(String routingKey, byte[] body) throws IOException {
+    channel.basicPublish(exchange, routingKey, true,
+        new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).appId("ecallmgr").build(), body);
+  }
+
+  public void confirmAll() throws Exception {
+    channel.waitForConfirmsOrDie(60_000);
+  }
+
   /** Declares the queue again with exactly the consumer's arguments: the broker refuses it if they differ. */
   void declareQueueAsTheConsumerDoes() throws IOException {
     channel.queueDeclare(queue, true, false, false, null);
   }
 
-  int ready() throws IOException {
+  public int ready() throws IOException {
     return channel.queueDeclarePassive(queue).getMessageCount();
   }
 
