@@ -334,10 +334,12 @@ public final class BulkIndexer implements DocSink {
     submit(letterOp);
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   /**
    * The document as JSON bytes, serialised once by Jackson directly: handed a map, the ingester would serialise
    * it twice through the JSON-P layer (once to size the request, once to send it), which was a third of the
-   * importer's CPU in the profile. {@link DocJson} writes the mapper's bytes without its per-value look-ups.
+   * importer's CPU in the profile.
    */
   private static BinaryData body(IndexDoc doc) {
     return BinaryData.of(json(doc.doc()), ContentType.APPLICATION_JSON);
@@ -345,7 +347,7 @@ public final class BulkIndexer implements DocSink {
 
   private static byte[] json(Doc d) {
     try {
-      return DocJson.bytes(d.asMap());
+      return JSON.writeValueAsBytes(d.asMap());
     } catch (java.io.IOException e) {
       return String.valueOf(d.asMap()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }

@@ -240,7 +240,7 @@ public final class Bench {
       @Override
       public void accept(IndexDoc d) {
         try {
-          nowhere.write(io.callarchive.index.DocJson.bytes(d.doc().asMap())); // as the bulk indexer does
+          nowhere.write(JSON.writeValueAsBytes(d.doc().asMap()));
           n[1]++;
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
