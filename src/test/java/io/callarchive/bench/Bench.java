@@ -62,18 +62,32 @@ public final class Bench {
     Path work = Path.of(arg(args, "--work", "target/bench")).toAbsolutePath();
     Path dist = Path.of(arg(args, "--es-dist", "target/elasticsearch-dist/elasticsearch-9.2.0.zip")).toAbsolutePath();
     int batch = Integer.parseInt(arg(args, "--chunk-size", "2000"));
-    Path data = Files.createDirectories(work.resolve("data-" + mb + "m-" + files));
+    // --formats ami,freeswitch,kazoo (default, a day's mix) or one of them alone, for the ratio per format
+    List<String> formats = List.of(arg(args, "--formats", "ami,freeswitch,kazoo").split(","));
+    for (String f : formats) {
+      if (!List.of("ami", "freeswitch", "kazoo").contains(f)) throw new IllegalArgumentException("--formats: unknown " + f);
+    }
+    boolean mix = formats.size() == 3;
+    Path data = Files.createDirectories(work.resolve("data-" + mb + "m-" + files + (mix ? "" : "-" + String.join("-", formats))));
 
     // A day of realistic traffic (25+ events per call, as a PBX emits them): 70 % AMI, 20 % FreeSWITCH, 10 %
-    // Kazoo, each format cut into --files rotated files.
+    // Kazoo, each format cut into --files rotated files; a format measured alone gets all of --mb.
     long t = System.nanoTime();
     List<Path> inputs = new ArrayList<>();
     long calls = 0;
-    calls += generate(data, "ami.log", files, (mb << 20) * 7 / 10, "Asterisk Call Manager/9.0.0\r\n",
-        io.callarchive.it.Traffic::ami, 0.9, inputs);
-    calls += generate(data, "freeswitch.log", files, (mb << 20) * 2 / 10, null, io.callarchive.it.Traffic::freeswitch, 3,
-        inputs);
-    calls += generate(data, "kazoo.jsonl", files, (mb << 20) / 10, null, io.callarchive.it.Traffic::kazoo, 3, inputs);
+    long total = mb << 20;
+    if (formats.contains("ami")) {
+      calls += generate(data, "ami.log", files, (long) (total * (mix ? 0.7 : 1.0 / formats.size())),
+          "Asterisk Call Manager/9.0.0\r\n", io.callarchive.it.Traffic::ami, 0.9, inputs);
+    }
+    if (formats.contains("freeswitch")) {
+      calls += generate(data, "freeswitch.log", files, (long) (total * (mix ? 0.2 : 1.0 / formats.size())), null,
+          io.callarchive.it.Traffic::freeswitch, 3, inputs);
+    }
+    if (formats.contains("kazoo")) {
+      calls += generate(data, "kazoo.jsonl", files, (long) (total * (mix ? 0.1 : 1.0 / formats.size())), null,
+          io.callarchive.it.Traffic::kazoo, 3, inputs);
+    }
     System.err.printf("data ready in %.0f s: %s%n", (System.nanoTime() - t) / 1e9, data);
 
     LocalNode node = new LocalNode(new LocalNodeSettings(
@@ -130,7 +144,7 @@ public final class Bench {
       System.out.printf(Locale.ROOT, """
           | measure | value |
           |---|---|
-          | input | %,d MiB in %d files (AMI, FreeSWITCH, Kazoo), %,d calls, %,d events (%.1f events per call) |
+          | input | %,d MiB in %d files (%s), %,d calls, %,d events (%.1f events per call) |
           | documents the import produced (all indices) | %,d |
           | import (batch job, chunk %d) | %.1f s, %,.0f events/s |
           | fair ceiling: the same documents pre-serialised, %d per request, 2 in flight | %.1f s, %,.0f docs/s |
@@ -141,7 +155,7 @@ public final class Bench {
           | node CPU during the import / during the raw replay | %.1f s / %.1f s |
           | importer heap cap | -Xmx%dm |
           %n""",
-          mb, inputs.size(), calls, events, events / (double) calls, produced, batch, importSecs, events / importSecs,
+          mb, inputs.size(), String.join(", ", formats), calls, events, events / (double) calls, produced, batch, importSecs, events / importSecs,
           batch / 2, raw[1], raw[0] / raw[1], ratio, 1e6 * importCpu / events, 1e6 * serCpu / alone[0], serSecs,
           importCpu / serCpu, nodeImportCpu, nodeRawCpu, Runtime.getRuntime().maxMemory() >> 20);
     } finally {
