@@ -185,24 +185,60 @@ public final class Traffic {
             "Caller-Caller-ID-Number", from, "Caller-Caller-ID-Name", "Caller " + c, "Caller-Destination-Number", to,
             "FreeSWITCH-Switchname", "fs1", "Caller-Channel-Created-Time", String.valueOf(usec(t0 + (isA ? 0 : 0.1)))};
         double s = t0 + (isA ? 0 : 0.1);
+        // what a leg of a bridged call emits with `event plain ALL` (§3): the state machine, the call states, the
+        // dialplan applications of the A leg, presence, the bridge, heartbeats while it is up, the hang-up
         out.add(fs(s, "CHANNEL_CREATE", base, "Channel-State", "CS_INIT"));
+        if (!isA) out.add(fs(s + 0.001, "CHANNEL_OUTGOING", base, "Other-Leg-Unique-ID", other));
         out.add(fs(s + 0.01, "CHANNEL_STATE", base, "Channel-State", "CS_ROUTING"));
+        out.add(fs(s + 0.02, "CHANNEL_STATE", base, "Channel-State", isA ? "CS_EXECUTE" : "CS_CONSUME_MEDIA"));
+        out.add(fs(s + 0.03, "PRESENCE_IN", base, "Channel-Presence-ID", (isA ? from : to) + "@fs1", "Presence-Call-Direction",
+            isA ? "inbound" : "outbound", "Answer-State", "early"));
+        if (isA) {
+          String[][] apps = {{"set", "hangup_after_bridge=true"}, {"export", "nolocal:absolute_codec_string=PCMA"},
+              {"bridge", "sofia/internal/" + to + "@10.0.0.2"}};
+          for (int i = 0; i < apps.length; i++) {
+            String uuid = String.format("e%07d-0000-4000-8000-%012d", c, i);
+            out.add(fs(s + 0.04 + i * 0.01, "CHANNEL_EXECUTE", base, "Application", apps[i][0], "Application-Data", apps[i][1],
+                "Application-UUID", uuid));
+            if (i < apps.length - 1) {
+              out.add(fs(s + 0.045 + i * 0.01, "CHANNEL_EXECUTE_COMPLETE", base, "Application", apps[i][0],
+                  "Application-Data", apps[i][1], "Application-Response", "_none_", "Application-UUID", uuid));
+            }
+          }
+        }
+        out.add(fs(s + 0.4, "CHANNEL_CALLSTATE", base, "Channel-Call-State", "RINGING", "Original-Channel-Call-State", "DOWN"));
         out.add(fs(s + 0.5, "CHANNEL_PROGRESS", base, "Other-Leg-Unique-ID", other));
         if (!noAnswer) {
           out.add(fs(ans + (isA ? 0.01 : 0), "CHANNEL_ANSWER", base, "Other-Leg-Unique-ID", other,
               "Caller-Channel-Answered-Time", String.valueOf(usec(ans))));
+          out.add(fs(ans + 0.02, "CHANNEL_CALLSTATE", base, "Channel-Call-State", "ACTIVE", "Original-Channel-Call-State", "RINGING"));
+          out.add(fs(ans + 0.03, "PRESENCE_IN", base, "Channel-Presence-ID", (isA ? from : to) + "@fs1", "Answer-State", "confirmed"));
           out.add(fs(ans + 0.05, "CHANNEL_BRIDGE", base, "Other-Leg-Unique-ID", other, "Bridge-A-Unique-ID", a,
               "Bridge-B-Unique-ID", b));
-          out.add(fs(ans + 20, "HEARTBEAT", base, "Other-Leg-Unique-ID", other));
+          out.add(fs(ans + 0.06, "CHANNEL_STATE", base, "Channel-State", "CS_EXCHANGE_MEDIA"));
+          for (double hb = ans + 20; hb < end; hb += 20) {
+            out.add(fs(hb, "HEARTBEAT", base, "Other-Leg-Unique-ID", other));
+          }
           out.add(fs(end - 0.01, "CHANNEL_UNBRIDGE", base, "Other-Leg-Unique-ID", other));
+          if (isA) {
+            out.add(fs(end - 0.005, "CHANNEL_EXECUTE_COMPLETE", base, "Application", "bridge", "Application-Data",
+                "sofia/internal/" + to + "@10.0.0.2", "Application-Response", "_none_",
+                "Application-UUID", String.format("e%07d-0000-4000-8000-%012d", c, 2)));
+          }
         }
         String cause = noAnswer ? "NO_ANSWER" : "NORMAL_CLEARING";
         String q850 = noAnswer ? "19" : "16";
         double h = end + (isA ? 0.02 : 0);
         out.add(fs(h, "CHANNEL_HANGUP", base, "Hangup-Cause", cause, "variable_hangup_cause_q850", q850,
             "Caller-Channel-Hangup-Time", String.valueOf(usec(h))));
+        out.add(fs(h + 0.001, "CHANNEL_CALLSTATE", base, "Channel-Call-State", "HANGUP", "Original-Channel-Call-State",
+            noAnswer ? "RINGING" : "ACTIVE"));
+        out.add(fs(h + 0.002, "CHANNEL_STATE", base, "Channel-State", "CS_HANGUP"));
+        out.add(fs(h + 0.003, "PRESENCE_IN", base, "Channel-Presence-ID", (isA ? from : to) + "@fs1", "Answer-State", "terminated"));
+        out.add(fs(h + 0.004, "CHANNEL_STATE", base, "Channel-State", "CS_REPORTING"));
         out.add(fs(h + 0.01, "CHANNEL_HANGUP_COMPLETE", base, "Hangup-Cause", cause, "variable_hangup_cause_q850", q850,
             "Caller-Channel-Hangup-Time", String.valueOf(usec(h)), "variable_billsec", String.valueOf((int) (end - ans))));
+        out.add(fs(h + 0.015, "CHANNEL_STATE", base, "Channel-State", "CS_DESTROY"));
         out.add(fs(h + 0.02, "CHANNEL_DESTROY", base, "Hangup-Cause", cause));
       }
     }
@@ -248,8 +284,20 @@ public final class Traffic {
         boolean isA = leg.equals(a);
         String other = isA ? b : a;
         String created = String.valueOf(usec(t0 + (isA ? 0 : 0.2)));
-        String[] names = {"CHANNEL_CREATE", "CHANNEL_ANSWER", "CHANNEL_BRIDGE", "CHANNEL_DESTROY"};
-        double[] times = {t0 + (isA ? 0 : 0.2), ans + (isA ? 0.01 : 0), ans + 0.05, end + (isA ? 0.02 : 0)};
+        // what ecallmgr publishes on callevt for a leg of a bridged call (§4): the A leg runs its callflow's
+        // applications, both legs see progress, answer, bridge, a DTMF or two, unbridge and the end
+        double s0 = t0 + (isA ? 0 : 0.2);
+        String[] names = isA
+            ? new String[] {"CHANNEL_CREATE", "CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE", "CHANNEL_EXECUTE",
+              "CHANNEL_EXECUTE_COMPLETE", "CHANNEL_EXECUTE", "CHANNEL_PROGRESS_MEDIA", "CHANNEL_ANSWER", "CHANNEL_BRIDGE",
+              "DTMF", "DTMF", "CHANNEL_HOLD", "CHANNEL_UNHOLD", "CHANNEL_UNBRIDGE", "CHANNEL_EXECUTE_COMPLETE",
+              "CHANNEL_DESTROY"}
+            : new String[] {"CHANNEL_CREATE", "CHANNEL_PROGRESS_MEDIA", "CHANNEL_ANSWER", "CHANNEL_BRIDGE", "DTMF",
+              "CHANNEL_HOLD", "CHANNEL_UNHOLD", "CHANNEL_UNBRIDGE", "CHANNEL_DESTROY"};
+        double[] times = isA
+            ? new double[] {s0, s0 + 0.01, s0 + 0.02, s0 + 0.03, s0 + 0.04, s0 + 0.05, s0 + 0.5, ans + 0.01, ans + 0.05,
+              ans + 8, ans + 8.3, ans + 10, ans + 14, end - 0.01, end, end + 0.02}
+            : new double[] {s0, s0 + 0.5, ans, ans + 0.05, ans + 16, ans + 10, ans + 14, end - 0.01, end + 0.01};
         for (int i = 0; i < names.length; i++) {
           long gregorian = T0 + (long) Math.floor(times[i]) + 62_167_219_200L;
           StringBuilder s = new StringBuilder();
@@ -264,7 +312,13 @@ public final class Traffic {
               .append(",\"Msg-ID\":\"msg-").append(c).append('-').append(isA ? 'a' : 'b').append('-').append(i)
               .append("\",\"Media-Server\":\"kz1\",\"Custom-Channel-Vars\":{\"Account-ID\":\"acc").append(c % 7)
               .append("\"}");
-          if (i == 3) s.append(",\"Hangup-Cause\":\"NORMAL_CLEARING\",\"Billing-Seconds\":\"").append((int) (end - ans)).append('"');
+          if (names[i].startsWith("CHANNEL_EXECUTE")) {
+            s.append(",\"Application-Name\":\"").append(i < 3 ? "set" : i < 5 ? "answer" : "bridge").append('"');
+          }
+          if (names[i].equals("DTMF")) s.append(",\"DTMF-Digit\":\"").append(i % 10).append("\",\"DTMF-Duration\":\"2000\"");
+          if (names[i].equals("CHANNEL_DESTROY")) {
+            s.append(",\"Hangup-Cause\":\"NORMAL_CLEARING\",\"Billing-Seconds\":\"").append((int) (end - ans)).append('"');
+          }
           s.append("}}\n");
           out.add(new Timed(times[i], s.toString()));
         }
