@@ -134,10 +134,12 @@ public final class Bench {
       double serCpuWarm = (os.getProcessCpuTime() - cpu1) / 1e9;
       double ratio = raw[1] / importSecs;
       long events = s.eventsRead();
+      long inputBytes = 0;
+      for (Path p : inputs) inputBytes += Files.size(p);
       System.out.printf(Locale.ROOT, """
           | measure | value |
           |---|---|
-          | input | %,d MiB in %d files (%s), %,d calls, %,d events (%.1f events per call) |
+          | input | %,d MiB in %d files (%s; --mb %d: a file holds whole thousands of calls), %,d calls, %,d events (%.1f events per call) |
           | documents the import produced (all indices) | %,d |
           | import (batch job, chunk %d) | %.1f s, %,.0f events/s |
           | fair ceiling: the same documents pre-serialised, %d per request, 2 in flight | %.1f s, %,.0f docs/s |
@@ -151,7 +153,7 @@ public final class Bench {
           | node CPU during the import / during the raw replay | %.1f s / %.1f s |
           | importer heap cap | -Xmx%dm |
           %n""",
-          mb, inputs.size(), String.join(", ", formats), calls, events, events / (double) calls, produced, batch, importSecs, events / importSecs,
+          inputBytes >> 20, inputs.size(), String.join(", ", formats), mb, calls, events, events / (double) calls, produced, batch, importSecs, events / importSecs,
           batch / 2, raw[1], raw[0] / raw[1], ratio, again.secs(), raw[1] / again.secs(),
           1e6 * again.cpu() / events, again.nodeCpu(), 1e6 * serCpuWarm / alone[0], again.cpu() / serCpuWarm,
           1e6 * importCpu / events, 1e6 * serCpu / alone[0], serSecs,
