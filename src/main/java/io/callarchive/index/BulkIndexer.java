@@ -1,49 +1,74 @@
 package io.callarchive.index;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
-import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.util.BinaryData;
-import co.elastic.clients.util.ContentType;
+import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
+import co.elastic.clients.transport.rest5_client.low_level.Request;
+import co.elastic.clients.transport.rest5_client.low_level.Response;
+import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
+import co.elastic.clients.transport.rest5_client.low_level.ResponseListener;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.callarchive.model.Doc;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.model.IndexType;
 import io.callarchive.pipeline.DocIds;
 import io.callarchive.pipeline.DocSink;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes documents with the client's {@link BulkIngester}, as {@code create} operations on deterministic ids so
- * that a document already present is counted, not written twice. Failures are sorted on the structured error
- * (house style rule 4): rejections (429) and unavailable shards are retried with jittered exponential backoff;
- * a request that fails as a whole (node down, connection reset) is retried item by item the same way; mapping
- * and parse errors send the document to the dead-letter index at once, since they would fail again.
+ * Writes documents with {@code _bulk} requests, as {@code create} operations on deterministic ids so that a
+ * document already present is counted, not written twice. Failures are sorted on the structured error (house
+ * style rule 4): rejections (429) and unavailable shards are retried with jittered exponential backoff; a request
+ * that fails as a whole (node down, connection reset) is retried item by item the same way; mapping and parse
+ * errors send the document to the dead-letter index at once, since they would fail again.
  *
- * <p>{@link #accept} may block when the ingester has its maximum of requests in flight (back-pressure).
- * {@link #flush} returns when every accepted document is indexed, found present or dead-lettered, and throws
- * when Elasticsearch stayed unreachable longer than the retry budget. Thread-safe.
+ * <p>The request body is built here, each document serialised once straight into it, and the response is read
+ * with a streaming parser for the three things sorting needs (status, error type and reason; {@code filter_path}
+ * asks the node for nothing else). The client's bulk helper modelled every operation and every response item
+ * as objects (and serialised each request twice through the JSON-P layer): with its HTTP reactor that was half
+ * the importer's CPU (BENCHMARKS.md, issue 9). Requests go through the low-level client of the
+ * {@link ElasticsearchClient} given, so TLS, credentials and failover are those of {@link EsConnection}.
+ *
+ * <p>{@link #accept} may block when the maximum of requests is in flight (back-pressure). {@link #flush} returns
+ * when every accepted document is indexed, found present or dead-lettered, and throws when Elasticsearch stayed
+ * unreachable longer than the retry budget. Thread-safe.
  */
 public final class BulkIndexer implements DocSink {
   private static final Logger log = LoggerFactory.getLogger(BulkIndexer.class);
+  private static final int MAX_IN_FLIGHT = 2;
+  private static final long MAX_BYTES = 8L << 20;
+  private static final long FLUSH_INTERVAL_NANOS = 1_000_000_000L;
+  private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
+  /** The node renders only what {@link #handle} reads: fewer bytes for it to write and for us to parse. */
+  static final String FILTER_PATH = "errors,items.*.status,items.*.error.type,items.*.error.reason";
 
-  private final BulkIngester<Op> ingester;
-  private final ElasticsearchClient client;
+  private final Rest5Client rest;
+  private final int maxOperations;
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private final ScheduledExecutorService retryScheduler;
   private final Duration retryBudget;
   private final AtomicLong outstanding = new AtomicLong();
@@ -51,6 +76,10 @@ public final class BulkIndexer implements DocSink {
   private final AtomicReference<String> lastFailure = new AtomicReference<>();
   private final java.util.concurrent.ConcurrentHashMap<Op, Integer> attempts =
       new java.util.concurrent.ConcurrentHashMap<>();
+  /** The request being filled; guarded by {@code this}. */
+  private Batch current;
+  /** Bodies of finished requests, reused (a request body is about a megabyte). */
+  private final ConcurrentLinkedQueue<Body> spare = new ConcurrentLinkedQueue<>();
 
   public final LongAdder indexed = new LongAdder();
   public final LongAdder alreadyPresent = new LongAdder();
@@ -66,12 +95,16 @@ public final class BulkIndexer implements DocSink {
   private volatile java.util.function.Consumer<IndexDoc> onWritten = doc -> {};
 
   public BulkIndexer(ElasticsearchClient client, int maxOperations, Duration retryBudget) {
+    if (!(client._transport() instanceof Rest5ClientTransport transport)) {
+      throw new IllegalArgumentException("the Elasticsearch client has no REST transport to send bulk requests on");
+    }
     for (int i = 0; i < indexedByType.length; i++) {
       indexedByType[i] = new LongAdder();
       presentByType[i] = new LongAdder();
     }
+    this.rest = transport.restClient();
+    this.maxOperations = maxOperations;
     this.retryBudget = retryBudget;
-    this.client = client;
     this.retryScheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -79,15 +112,8 @@ public final class BulkIndexer implements DocSink {
               t.setDaemon(true);
               return t;
             });
-    this.ingester =
-        BulkIngester.of(
-            b ->
-                b.client(client)
-                    .maxOperations(maxOperations)
-                    .maxSize(8L << 20)
-                    .maxConcurrentRequests(2)
-                    .flushInterval(1, TimeUnit.SECONDS)
-                    .listener(new Listener()));
+    // A quiet live source still gets its documents written within about a second.
+    retryScheduler.scheduleWithFixedDelay(this::flushIfIdle, 250, 250, TimeUnit.MILLISECONDS);
   }
 
   public BulkIndexer(ElasticsearchClient client) {
@@ -189,25 +215,207 @@ public final class BulkIndexer implements DocSink {
     submit(op);
   }
 
+  /** Adds a write to the request being filled; sends the request when it is full (may block: back-pressure). */
   private void submit(Op op) {
-    ingester.add(operation(op), op);
+    Batch full = null;
+    synchronized (this) {
+      if (current == null) current = new Batch(body());
+      current.add(op);
+      if (current.ops.size() >= maxOperations || current.body.size() >= MAX_BYTES) {
+        full = current;
+        current = null;
+      }
+    }
+    if (full != null) send(full);
   }
 
-  /** The bulk operation of a write; the document goes as JSON bytes (see body). */
-  private static BulkOperation operation(Op op) {
-    return switch (op.kind()) {
-      case CREATE -> BulkOperation.of(o -> o.create(c -> c.index(op.index()).id(op.id()).document(body(op.doc()))));
-      case REPLACE -> BulkOperation.of(o -> o.index(c -> {
-        c.index(op.index()).id(op.id()).document(body(op.doc()));
-        if (op.seqNo() >= 0) c.ifSeqNo(op.seqNo()).ifPrimaryTerm(op.primaryTerm());
-        return c;
-      }));
-      case DELETE -> BulkOperation.of(o -> o.delete(d -> {
-        d.index(op.index()).id(op.id());
-        if (op.seqNo() >= 0) d.ifSeqNo(op.seqNo()).ifPrimaryTerm(op.primaryTerm());
-        return d;
-      }));
-    };
+  /** Sends what is waiting, however little. */
+  private void sendPending() {
+    Batch b;
+    synchronized (this) {
+      b = current;
+      current = null;
+    }
+    if (b != null) send(b);
+  }
+
+  private void flushIfIdle() {
+    Batch b = null;
+    synchronized (this) {
+      if (current != null && System.nanoTime() - current.started >= FLUSH_INTERVAL_NANOS) {
+        b = current;
+        current = null;
+      }
+    }
+    try {
+      if (b != null) send(b);
+    } catch (RuntimeException e) {
+      log.error("Could not send a bulk request", e);
+    }
+  }
+
+  private Body body() {
+    Body b = spare.poll();
+    if (b == null) return new Body(1 << 20);
+    b.reset();
+    return b;
+  }
+
+  /** One request's writes and its NDJSON body, each document serialised once straight into it. */
+  private static final class Batch {
+    final List<Op> ops = new ArrayList<>();
+    final Body body;
+    final long started = System.nanoTime();
+
+    Batch(Body body) {
+      this.body = body;
+    }
+
+    void add(Op op) {
+      body.action(op);
+      if (op.kind() != Kind.DELETE) {
+        body.document(op.doc().doc());
+      }
+      ops.add(op);
+    }
+  }
+
+  /** A growable byte buffer handed to the HTTP entity without a copy. */
+  private static final class Body extends ByteArrayOutputStream {
+    Body(int size) {
+      super(size);
+    }
+
+    private static final byte[] CREATE = "{\"create\":{\"_index\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INDEX = "{\"index\":{\"_index\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DELETE = "{\"delete\":{\"_index\":\"".getBytes(StandardCharsets.US_ASCII);
+
+    /** The action line (Elasticsearch's bulk API: {@code {"create":{"_index":..,"_id":..}}} and a newline). */
+    void action(Op op) {
+      writeBytes(switch (op.kind()) {
+        case CREATE -> CREATE;
+        case REPLACE -> INDEX;
+        case DELETE -> DELETE;
+      });
+      string(op.index());
+      ascii("\",\"_id\":\"");
+      string(op.id());
+      write('"');
+      if (op.seqNo() >= 0) {
+        ascii(",\"if_seq_no\":" + op.seqNo() + ",\"if_primary_term\":" + op.primaryTerm());
+      }
+      ascii("}}\n");
+    }
+
+    void document(Doc d) {
+      try {
+        JSON.writeValue(this, d.asMap());
+      } catch (IOException e) {
+        writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(String.valueOf(d.asMap())));
+      }
+      write('\n');
+    }
+
+    private void ascii(String s) {
+      for (int i = 0; i < s.length(); i++) write(s.charAt(i));
+    }
+
+    /** A JSON string's content: ids and index names are plain ASCII, anything else is escaped by Jackson. */
+    private void string(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+          writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+          return;
+        }
+      }
+      ascii(s);
+    }
+
+    ByteArrayEntity entity() {
+      return new ByteArrayEntity(buf, 0, count, NDJSON);
+    }
+  }
+
+  /**
+   * Sends one request once a slot is free (the caller waits: back-pressure) and sorts its outcome on the
+   * client's I/O thread; what follows from it (retries, dead letters) is submitted from the retry thread, since
+   * the I/O thread must never wait for a slot that only it can free.
+   */
+  private void send(Batch b) {
+    inFlight.acquireUninterruptibly();
+    Request request = new Request("POST", "/_bulk");
+    request.addParameter("filter_path", FILTER_PATH);
+    request.setEntity(b.body.entity());
+    try {
+      rest.performRequestAsync(request, new ResponseListener() {
+        @Override
+        public void onSuccess(Response response) {
+          try {
+            handle(b.ops, response);
+          } catch (IOException | RuntimeException e) {
+            failed(b.ops, e);
+          } finally {
+            done(b);
+          }
+        }
+
+        @Override
+        public void onFailure(Exception e) {
+          try {
+            failed(b.ops, e);
+          } finally {
+            done(b);
+          }
+        }
+      });
+    } catch (RuntimeException e) {
+      // the client refuses at once (closed, or shutting down): the writes wait for a retry like after an outage
+      failed(b.ops, e);
+      done(b);
+    }
+  }
+
+  private void done(Batch b) {
+    if (spare.size() < MAX_IN_FLIGHT + 1 && b.body.size() <= MAX_BYTES + (1 << 20)) spare.add(b.body);
+    inFlight.release();
+  }
+
+  /** A request that failed as a whole: too large (split it), or anything else (retry each write later). */
+  private void failed(List<Op> ops, Exception failure) {
+    int status = failure instanceof ResponseException re ? re.getResponse().getStatusCode() : -1;
+    if (status == 413) {
+      // Sent again as it is, the request would be refused for ever: split it (see splitTooLarge).
+      later(() -> splitTooLarge(ops));
+      return;
+    }
+    String why = status > 0 ? "HTTP " + status + errorType(((ResponseException) failure).getResponse())
+        : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    for (Op doc : ops) retryLater(doc, why);
+  }
+
+  /** " (type)" of an error response's body, when it has one. */
+  private static String errorType(Response response) {
+    try (InputStream in = response.getEntity().getContent(); JsonParser p = JSON_FACTORY.createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) return "";
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        if (name.equals("error") && p.currentToken() == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            if (field.equals("type")) return " (" + p.getText() + ")";
+            p.skipChildren();
+          }
+          return "";
+        }
+        p.skipChildren();
+      }
+    } catch (IOException | RuntimeException e) {
+      // no body, or not JSON (a proxy's page): the status says enough
+    }
+    return "";
   }
 
   /**
@@ -215,19 +423,19 @@ public final class BulkIndexer implements DocSink {
    * later may stay in flight. Throws like {@link #flush()} when Elasticsearch stays unusable past the budget.
    */
   public void await(Group group) {
-    ingester.flush();
+    sendPending();
     while (!group.done()) {
       pause(group.pending.get());
-      if (!group.done()) ingester.flush();
+      if (!group.done()) sendPending();
     }
   }
 
   @Override
   public void flush() {
-    ingester.flush();
+    sendPending();
     while (outstanding.get() > 0) {
       pause(outstanding.get());
-      ingester.flush();
+      sendPending();
     }
   }
 
@@ -256,7 +464,6 @@ public final class BulkIndexer implements DocSink {
     try {
       flush();
     } finally {
-      ingester.close();
       retryScheduler.shutdownNow();
     }
   }
@@ -301,15 +508,27 @@ public final class BulkIndexer implements DocSink {
     if (firstOfEpisode || retries.sum() % 1000 == 0) {
       log.warn("Bulk write failed ({}); retrying with backoff ({} retries so far)", why, retries.sum());
     }
-    retryScheduler.schedule(() -> submit(doc), delay, TimeUnit.MILLISECONDS);
+    try {
+      retryScheduler.schedule(() -> submit(doc), delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("Bulk indexer closed; not retrying {} {}", doc.index(), doc.id());
+    }
   }
 
-  private void deadLetter(Op op, ErrorCause error) {
+  private void later(Runnable task) {
+    try {
+      retryScheduler.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("Bulk indexer closed; dropping a follow-up write");
+    }
+  }
+
+  private void deadLetter(Op op, String errorType, String reason) {
     IndexDoc doc = op.doc();
     if (doc.type() == IndexType.DEADLETTER) {
       // A dead letter that cannot be written is the one thing we cannot archive: say so loudly, and count it.
       lost.increment();
-      log.error("Could not write dead letter {} from {}: {}", doc.id(), doc.provenance(), error.reason());
+      log.error("Could not write dead letter {} from {}: {}", doc.id(), doc.provenance(), reason);
       done(op, Outcome.DEAD_LETTERED);
       return;
     }
@@ -320,7 +539,7 @@ public final class BulkIndexer implements DocSink {
     }
     String what = op.kind() == Kind.DELETE ? "delete from " : "index into ";
     IndexDoc letter = DeadLetters.of(
-        raw, doc.provenance(), "index:" + error.type(), "could not " + what + doc.type().typeName() + ": " + error.reason(),
+        raw, doc.provenance(), "index:" + errorType, "could not " + what + doc.type().typeName() + ": " + reason,
         doc.doc() == null ? null : doc.doc().getString("event.dataset"),
         doc.doc() == null ? null : doc.doc().getString("event.action"), Instant.now(),
         "deadletter", "index", doc.type(), op.id());
@@ -331,69 +550,34 @@ public final class BulkIndexer implements DocSink {
     outstanding.incrementAndGet();
     if (op.group() != null) op.group().pending.incrementAndGet();
     done(op, Outcome.DEAD_LETTERED);
-    submit(letterOp);
+    // from the retry thread: this may run on the I/O thread, which must not wait for a request slot
+    later(() -> submit(letterOp));
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
-  /**
-   * The document as JSON bytes, serialised once by Jackson directly: handed a map, the ingester would serialise
-   * it twice through the JSON-P layer (once to size the request, once to send it), which was a third of the
-   * importer's CPU in the profile.
-   */
-  private static BinaryData body(IndexDoc doc) {
-    return BinaryData.of(json(doc.doc()), ContentType.APPLICATION_JSON);
-  }
+  private static final JsonFactory JSON_FACTORY = JSON.getFactory();
 
   private static byte[] json(Doc d) {
     try {
       return JSON.writeValueAsBytes(d.asMap());
-    } catch (java.io.IOException e) {
-      return String.valueOf(d.asMap()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return String.valueOf(d.asMap()).getBytes(StandardCharsets.UTF_8);
     }
   }
 
   /** Failures worth retrying: the cluster is busy or a shard is not ready; anything else would fail again. */
   static boolean retryable(int status, ErrorCause error) {
+    return retryable(status, error == null ? null : error.type());
+  }
+
+  static boolean retryable(int status, String errorType) {
     if (status == 429 || status == 503 || status == 502 || status == 504) return true;
-    if (error == null) return false;
-    return switch (error.type()) {
+    if (errorType == null) return false;
+    return switch (errorType) {
       case "es_rejected_execution_exception", "cluster_block_exception", "unavailable_shards_exception",
           "no_shard_available_action_exception", "circuit_breaking_exception" -> true;
       default -> false;
     };
-  }
-
-  private final class Listener implements BulkListener<Op> {
-    @Override
-    public void beforeBulk(long executionId, BulkRequest request, List<Op> contexts) {}
-
-    @Override
-    public void afterBulk(long executionId, BulkRequest request, List<Op> contexts, BulkResponse response) {
-      handle(contexts, response);
-    }
-
-    @Override
-    public void afterBulk(long executionId, BulkRequest request, List<Op> contexts, Throwable failure) {
-      if (tooLarge(failure)) {
-        // Sent again as it is, the request would be refused for ever: split it (see splitTooLarge).
-        retryScheduler.execute(() -> splitTooLarge(contexts));
-        return;
-      }
-      String why = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-      for (Op doc : contexts) retryLater(doc, why);
-    }
-  }
-
-  /** True when the cluster (or a proxy before it) refused the request for its size: HTTP 413. */
-  static boolean tooLarge(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof co.elastic.clients.transport.TransportException te && te.statusCode() == 413) return true;
-      if (t instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException ee && ee.status() == 413) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -405,68 +589,108 @@ public final class BulkIndexer implements DocSink {
   private void splitTooLarge(List<Op> ops) {
     if (ops.size() == 1) {
       log.warn("The cluster refused a document of {} as too large (413); dead-lettering it", ops.get(0).doc().provenance());
-      deadLetter(ops.get(0), ErrorCause.of(e -> e.type("request_entity_too_large")
-          .reason("the cluster refused the document as too large (HTTP 413)")));
+      deadLetter(ops.get(0), "request_entity_too_large", "the cluster refused the document as too large (HTTP 413)");
       return;
     }
     int half = ops.size() / 2;
     for (List<Op> part : List.of(ops.subList(0, half), ops.subList(half, ops.size()))) {
-      List<BulkOperation> body = new java.util.ArrayList<>(part.size());
-      for (Op op : part) body.add(operation(op));
-      try {
-        handle(part, client.bulk(b -> b.operations(body)));
-      } catch (Exception e) {
-        if (tooLarge(e)) {
-          splitTooLarge(part);
-        } else {
-          String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-          for (Op op : part) retryLater(op, why);
-        }
-      }
+      Batch b = new Batch(new Body(1 << 16));
+      for (Op op : part) b.add(op);
+      send(b);
     }
   }
 
+  /** One item of a bulk response, as far as sorting needs it. */
+  private record Item(int status, String errorType, String reason) {}
 
-  private void handle(List<Op> contexts, BulkResponse response) {
-    {
-      boolean anyRetry = false;
-      List<BulkResponseItem> items = response.items();
-      for (int i = 0; i < items.size(); i++) {
-        BulkResponseItem item = items.get(i);
-        Op op = contexts.get(i);
-        int status = item.status();
-        int type = op.doc().type().ordinal();
-        // A write with a callback is a merge (a summary and what follows from it): its owner counts it, so that
-        // "indexed" and "already present" keep meaning input documents.
-        boolean counted = op.callback() == null;
-        if (item.error() == null && status < 300) {
-          if (op.kind() == Kind.DELETE) {
-            deleted.increment();
-          } else if (counted) {
-            indexed.increment();
-            indexedByType[type].increment();
+  /**
+   * Sorts a bulk response item by item (positions match the request's operations). The body is what
+   * {@link #FILTER_PATH} leaves: {@code {"errors":..,"items":[{"create":{"status":201}}, {"index":{"status":400,
+   * "error":{"type":..,"reason":..}}}]}}.
+   */
+  private void handle(List<Op> contexts, Response response) throws IOException {
+    List<Item> items = new ArrayList<>(contexts.size());
+    try (InputStream in = response.getEntity().getContent(); JsonParser p = JSON_FACTORY.createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("a bulk response that is not a JSON object");
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        if (!name.equals("items") || t != JsonToken.START_ARRAY) {
+          p.skipChildren();
+          continue;
+        }
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+          int status = -1;
+          String type = null;
+          String reason = null;
+          while (p.nextToken() == JsonToken.FIELD_NAME) { // the operation: create, index or delete
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+              p.skipChildren();
+              continue;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String field = p.currentName();
+              JsonToken v = p.nextToken();
+              if (field.equals("status") && v == JsonToken.VALUE_NUMBER_INT) {
+                status = p.getIntValue();
+              } else if (field.equals("error") && v == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                  String f = p.currentName();
+                  p.nextToken();
+                  if (f.equals("type")) type = p.getText();
+                  else if (f.equals("reason")) reason = p.getText();
+                  else p.skipChildren();
+                }
+              } else {
+                p.skipChildren();
+              }
+            }
           }
-          done(op, Outcome.WRITTEN);
-        } else if (status == 409 && op.kind() == Kind.CREATE && op.seqNo() < 0) {
-          if (counted) {
-            alreadyPresent.increment();
-            presentByType[type].increment();
-          }
-          done(op, Outcome.EXISTS);
-        } else if (status == 409) {
-          conflicts.increment();
-          done(op, Outcome.CONFLICT);
-        } else if (status == 404 && op.kind() == Kind.DELETE) {
-          done(op, Outcome.MISSING);
-        } else if (retryable(status, item.error())) {
-          anyRetry = true;
-          retryLater(op, status + " " + (item.error() != null ? item.error().type() : ""));
-        } else {
-          deadLetter(op, item.error() != null ? item.error() : ErrorCause.of(e -> e.type("http_" + status).reason("status " + status)));
+          items.add(new Item(status, type, reason));
         }
       }
-      if (!anyRetry) failingSince.set(null);
     }
+    if (items.size() != contexts.size()) {
+      throw new IOException("a bulk response with " + items.size() + " items for " + contexts.size() + " operations");
+    }
+    boolean anyRetry = false;
+    for (int i = 0; i < items.size(); i++) {
+      Item item = items.get(i);
+      Op op = contexts.get(i);
+      int status = item.status();
+      int type = op.doc().type().ordinal();
+      // A write with a callback is a merge (a summary and what follows from it): its owner counts it, so that
+      // "indexed" and "already present" keep meaning input documents.
+      boolean counted = op.callback() == null;
+      if (item.errorType() == null && status >= 200 && status < 300) {
+        if (op.kind() == Kind.DELETE) {
+          deleted.increment();
+        } else if (counted) {
+          indexed.increment();
+          indexedByType[type].increment();
+        }
+        done(op, Outcome.WRITTEN);
+      } else if (status == 409 && op.kind() == Kind.CREATE && op.seqNo() < 0) {
+        if (counted) {
+          alreadyPresent.increment();
+          presentByType[type].increment();
+        }
+        done(op, Outcome.EXISTS);
+      } else if (status == 409) {
+        conflicts.increment();
+        done(op, Outcome.CONFLICT);
+      } else if (status == 404 && op.kind() == Kind.DELETE) {
+        done(op, Outcome.MISSING);
+      } else if (retryable(status, item.errorType())) {
+        anyRetry = true;
+        retryLater(op, status + " " + (item.errorType() != null ? item.errorType() : ""));
+      } else if (item.errorType() != null) {
+        deadLetter(op, item.errorType(), item.reason() == null ? "status " + status : item.reason());
+      } else {
+        deadLetter(op, "http_" + status, "status " + status);
+      }
+    }
+    if (!anyRetry) failingSince.set(null);
   }
 
   /** Elasticsearch stayed unusable for longer than the retry budget. */
