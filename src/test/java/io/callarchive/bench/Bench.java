@@ -178,6 +178,7 @@ public final class Bench {
       recording.setDestination(Path.of(jfr));
       recording.start();
     }
+    Map<String, Long> threads0 = threadTicks();
     ImportSummary s;
     try (JobDatabase db = JobDatabase.embedded(jobs)) {
       s = BatchImport.run(es, db, inputs, ImportOptions.defaults(), null,
@@ -185,6 +186,7 @@ public final class Bench {
     } finally {
       if (recording != null) recording.close(); // stop() is implied and writes the destination
     }
+    printThreadCpu(threads0, threadTicks(), s.eventsRead());
     return new Measured(s, s.elapsed().toMillis() / 1000.0, (os.getProcessCpuTime() - importCpu0) / 1e9,
         (cpuTicks(nodePid) - nodeCpu0) / 100.0);
   }
@@ -215,6 +217,38 @@ public final class Bench {
     }
     // FreeSWITCH and Kazoo: two legs per call
     return name.startsWith("ami") ? n : n / 2;
+  }
+
+  /**
+   * CPU ticks of this process's threads, summed by thread name with digits dropped (the kernel's 15-character
+   * names: "GC Thread#0", "C2 CompilerThre", "main"...): unlike a Java profiler this sees the collector and the
+   * compilers too.
+   */
+  private static Map<String, Long> threadTicks() throws IOException {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : tasks.toList()) {
+        try {
+          String name = Files.readString(t.resolve("comm")).strip().replaceAll("[0-9]+", "#");
+          String stat = Files.readString(t.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+        } catch (IOException gone) {
+          // the thread ended between the listing and the read
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Where the importer's CPU went during one import, by thread group, per 1,000 events (to stderr). */
+  private static void printThreadCpu(Map<String, Long> before, Map<String, Long> after, long events) {
+    Map<String, Long> used = new java.util.HashMap<>();
+    after.forEach((k, v) -> used.put(k, v - before.getOrDefault(k, 0L)));
+    StringBuilder b = new StringBuilder("importer CPU by thread (ms per 1,000 events):");
+    used.entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(12).forEach(e -> b.append(String.format(Locale.ROOT, " %s %.1f;", e.getKey(), 1e4 * e.getValue() / events)));
+    System.err.println(b);
   }
 
   /** CPU ticks (1/100 s) a process has used, from /proc (Linux). */
