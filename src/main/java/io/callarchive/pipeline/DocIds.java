@@ -25,8 +25,25 @@ public final class DocIds {
   private DocIds() {}
 
   public static String indexName(IndexType type, Instant timestamp) {
-    return IndexType.PREFIX + type.typeName() + "-" + MONTH.format(timestamp);
+    // Every document is routed here and nearly all of a night falls in one month: remember the last month per
+    // type rather than format a date per document.
+    long second = timestamp.getEpochSecond();
+    Month last = LAST_MONTH.get(type.ordinal());
+    if (last != null && second >= last.from() && second < last.until()) return last.name();
+    java.time.YearMonth month = java.time.YearMonth.from(timestamp.atOffset(ZoneOffset.UTC));
+    Month m = new Month(
+        month.atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC),
+        month.plusMonths(1).atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC),
+        IndexType.PREFIX + type.typeName() + "-" + MONTH.format(timestamp));
+    LAST_MONTH.set(type.ordinal(), m);
+    return m.name();
   }
+
+  /** A month's index name for one type, valid for epoch seconds in [from, until). */
+  private record Month(long from, long until, String name) {}
+
+  private static final java.util.concurrent.atomic.AtomicReferenceArray<Month> LAST_MONTH =
+      new java.util.concurrent.atomic.AtomicReferenceArray<>(IndexType.values().length);
 
   /** An id from the given parts: 128 bits of SHA-256, hex encoded. */
   public static String of(Object... parts) {
