@@ -1,9 +1,5 @@
 package io.callarchive.source;
 
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * Numbers byte-identical pieces of one source, so that two identical frames are two events: Asterisk sends the
  * same {@code ChannelVarset} twice within a millisecond, byte for byte. The first copy is occurrence 0 (its
@@ -20,29 +16,45 @@ import java.util.Map;
 public final class Occurrences {
   public static final int WINDOW = 4096;
 
-  private record Seen(long hash, long index, long offset) {}
+  // The window as a ring of (hash, offset), and per hash in it the number of its latest copy and how many copies
+  // the window holds, in an open-addressing table (linear probing; a slot is empty when its copies are 0). Every
+  // event passes here: boxed keys in a HashMap were 4 % of the import's main thread (BENCHMARKS.md, issue 9).
+  private static final int BITS = 13; // 8,192 slots for at most 4,097 hashes: load about one half
+  private static final int MASK = (1 << BITS) - 1;
+  private static final int RING = WINDOW + 1;
 
-  private final ArrayDeque<Seen> window = new ArrayDeque<>();
-  /** Per hash in the window: the number of its latest copy and how many copies the window holds. */
-  private final Map<Long, long[]> latest = new HashMap<>();
-  private long index;
+  private final long[] ringHash = new long[RING];
+  private final long[] ringOffset = new long[RING];
+  private int head;
+  private int size;
+  private final long[] keys = new long[1 << BITS];
+  private final long[] latest = new long[1 << BITS];
+  private final int[] copies = new int[1 << BITS];
 
   /** The occurrence number of the piece at {@code offset} with these bytes; pieces must come in source order. */
   public int next(byte[] raw, long offset) {
     long h = hash(raw);
-    long[] l = latest.get(h);
-    int occ = l == null ? 0 : (int) l[0] + 1;
-    if (l == null) {
-      l = new long[2];
-      latest.put(h, l);
+    int s = find(h);
+    int occ;
+    if (s < 0) {
+      s = ~s;
+      keys[s] = h;
+      occ = 0;
+    } else {
+      occ = (int) latest[s] + 1;
     }
-    l[0] = occ;
-    l[1]++;
-    window.addLast(new Seen(h, index++, offset));
-    if (window.size() > WINDOW) {
-      Seen old = window.removeFirst();
-      long[] o = latest.get(old.hash());
-      if (--o[1] == 0) latest.remove(old.hash());
+    latest[s] = occ;
+    copies[s]++;
+    int tail = (head + size) % RING;
+    ringHash[tail] = h;
+    ringOffset[tail] = offset;
+    size++;
+    if (size > WINDOW) {
+      // numbered against the WINDOW pieces before it, the piece then pushes the oldest out
+      int o = find(ringHash[head]);
+      if (--copies[o] == 0) remove(o);
+      head = (head + 1) % RING;
+      size--;
     }
     return occ;
   }
@@ -54,7 +66,7 @@ public final class Occurrences {
 
   /** Where a restart must begin re-reading to fill the window: the offset of its oldest piece, or -1 if empty. */
   public long windowFrom() {
-    return window.isEmpty() ? -1 : window.peekFirst().offset();
+    return size == 0 ? -1 : ringOffset[head];
   }
 
   /**
@@ -63,23 +75,57 @@ public final class Occurrences {
    */
   public String snapshot() {
     StringBuilder sb = new StringBuilder();
-    for (Map.Entry<Long, long[]> e : latest.entrySet()) {
-      if (e.getValue()[0] == 0) continue;
+    for (int s = 0; s < copies.length; s++) {
+      if (copies[s] == 0 || latest[s] == 0) continue;
       if (!sb.isEmpty()) sb.append(',');
-      sb.append(Long.toHexString(e.getKey())).append(':').append(e.getValue()[0]);
+      sb.append(Long.toHexString(keys[s])).append(':').append(latest[s]);
     }
     return sb.toString();
   }
 
   /** After priming: sets the saved numbers (a primed window sees fewer copies, never more). */
   public void restore(String snapshot) {
-    for (long[] l : latest.values()) l[0] = 0;
+    java.util.Arrays.fill(latest, 0);
     if (snapshot == null || snapshot.isEmpty()) return;
     for (String pair : snapshot.split(",")) {
       int colon = pair.indexOf(':');
       long h = Long.parseUnsignedLong(pair.substring(0, colon), 16);
-      long[] l = latest.get(h);
-      if (l != null) l[0] = Long.parseLong(pair.substring(colon + 1));
+      int s = find(h);
+      if (s >= 0) latest[s] = Long.parseLong(pair.substring(colon + 1));
+    }
+  }
+
+  private static int home(long h) {
+    return (int) ((h * 0x9E3779B97F4A7C15L) >>> (64 - BITS)); // Fibonacci hashing (Knuth 6.4)
+  }
+
+  /** The slot holding {@code h}, or the complement of the empty slot where it would go. */
+  private int find(long h) {
+    int s = home(h);
+    while (copies[s] != 0) {
+      if (keys[s] == h) return s;
+      s = (s + 1) & MASK;
+    }
+    return ~s;
+  }
+
+  /** Empties a slot, moving later entries of its probe run back (Knuth 6.4, Algorithm R), so no tombstones. */
+  private void remove(int hole) {
+    copies[hole] = 0;
+    int j = hole;
+    while (true) {
+      j = (j + 1) & MASK;
+      if (copies[j] == 0) return;
+      int k = home(keys[j]);
+      // the entry at j may move to the hole unless its home lies cyclically in (hole, j]
+      boolean stays = hole <= j ? (hole < k && k <= j) : (hole < k || k <= j);
+      if (!stays) {
+        keys[hole] = keys[j];
+        latest[hole] = latest[j];
+        copies[hole] = copies[j];
+        copies[j] = 0;
+        hole = j;
+      }
     }
   }
 
