@@ -308,10 +308,16 @@ public final class BulkIndexer implements DocSink {
     }
 
     void document(Doc d) {
+      int mark = count;
       try {
         JSON.writeValue(this, d.asMap());
       } catch (IOException e) {
+        // a value Jackson cannot write: send the text as a JSON string, which the node refuses as a document,
+        // so that the document is dead-lettered with the node's reason instead of breaking the whole request
+        count = mark;
+        write('"');
         writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(String.valueOf(d.asMap())));
+        write('"');
       }
       write('\n');
     }
@@ -554,6 +560,7 @@ public final class BulkIndexer implements DocSink {
     later(() -> submit(letterOp));
   }
 
+  /** A plain mapper: a tree writer without its per-value look-ups was tried twice and was no faster (issue 9). */
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final JsonFactory JSON_FACTORY = JSON.getFactory();
 
