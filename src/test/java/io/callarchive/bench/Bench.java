@@ -151,13 +151,14 @@ public final class Bench {
           | parse + normalise + enrich + serialise alone, per 1,000 events | %.0f ms (%.1f s wall, one thread) |
           | importer CPU / alone | %.2f |
           | node CPU during the import / during the raw replay | %.1f s / %.1f s |
-          | importer heap cap | -Xmx%dm |
+          | importer JVM options (heap cap, collector) | %s |
           %n""",
           inputBytes >> 20, inputs.size(), String.join(", ", formats), mb, calls, events, events / (double) calls, produced, batch, importSecs, events / importSecs,
           batch / 2, raw[1], raw[0] / raw[1], ratio, again.secs(), raw[1] / again.secs(),
           1e6 * again.cpu() / events, again.nodeCpu(), 1e6 * serCpuWarm / alone[0], again.cpu() / serCpuWarm,
           1e6 * importCpu / events, 1e6 * serCpu / alone[0], serSecs,
-          importCpu / serCpu, nodeImportCpu, nodeRawCpu, Runtime.getRuntime().maxMemory() >> 20);
+          importCpu / serCpu, nodeImportCpu, nodeRawCpu,
+          String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
     } finally {
       node.stop();
     }
