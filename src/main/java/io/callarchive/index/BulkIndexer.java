@@ -74,8 +74,6 @@ public final class BulkIndexer implements DocSink {
   private final AtomicLong outstanding = new AtomicLong();
   private final AtomicReference<Instant> failingSince = new AtomicReference<>();
   private final AtomicReference<String> lastFailure = new AtomicReference<>();
-  private final java.util.concurrent.ConcurrentHashMap<Op, Integer> attempts =
-      new java.util.concurrent.ConcurrentHashMap<>();
   /** The request being filled; guarded by {@code this}. */
   private Batch current;
   /** Bodies of finished requests, reused (a request body is about a megabyte). */
@@ -205,9 +203,19 @@ public final class BulkIndexer implements DocSink {
     enqueue(new Op(Kind.DELETE, new IndexDoc(type, id, null, null, null, null), index, id, seqNo, primaryTerm, group, callback));
   }
 
-  /** A write on its way, with the group it counts towards and whom to tell. */
+  /** A write on its way, with the group it counts towards, whom to tell, and how often it was retried. */
   private record Op(
-      Kind kind, IndexDoc doc, String index, String id, long seqNo, long primaryTerm, Group group, Callback callback) {}
+      Kind kind, IndexDoc doc, String index, String id, long seqNo, long primaryTerm, Group group, Callback callback,
+      int retries) {
+    Op(Kind kind, IndexDoc doc, String index, String id, long seqNo, long primaryTerm, Group group, Callback callback) {
+      this(kind, doc, index, id, seqNo, primaryTerm, group, callback, 0);
+    }
+
+    /** The same write, sent again after one more failure (the backoff grows with the count). */
+    Op retried() {
+      return new Op(kind, doc, index, id, seqNo, primaryTerm, group, callback, retries + 1);
+    }
+  }
 
   private void enqueue(Op op) {
     outstanding.incrementAndGet();
@@ -483,7 +491,6 @@ public final class BulkIndexer implements DocSink {
   }
 
   private void done(Op op, Outcome outcome) {
-    attempts.remove(op);
     if (op.kind() != Kind.DELETE
         && (outcome == Outcome.WRITTEN || (outcome == Outcome.EXISTS && op.callback() == null))) {
       try {
@@ -507,7 +514,8 @@ public final class BulkIndexer implements DocSink {
     retries.increment();
     boolean firstOfEpisode = failingSince.compareAndSet(null, Instant.now());
     lastFailure.set(why);
-    int n = attempts.merge(doc, 1, Integer::sum);
+    Op again = doc.retried();
+    int n = again.retries();
     long capMs = Math.min(30_000, 250L << Math.min(n, 7));
     long delay = capMs / 2 + ThreadLocalRandom.current().nextLong(capMs / 2 + 1);
     // Once per outage and then every thousandth retry: a node going away fails every document in flight.
@@ -515,7 +523,7 @@ public final class BulkIndexer implements DocSink {
       log.warn("Bulk write failed ({}); retrying with backoff ({} retries so far)", why, retries.sum());
     }
     try {
-      retryScheduler.schedule(() -> submit(doc), delay, TimeUnit.MILLISECONDS);
+      retryScheduler.schedule(() -> submit(again), delay, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("Bulk indexer closed; not retrying {} {}", doc.index(), doc.id());
     }
