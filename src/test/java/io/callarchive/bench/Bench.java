@@ -68,7 +68,13 @@ public final class Bench {
       if (!List.of("ami", "freeswitch", "kazoo").contains(f)) throw new IllegalArgumentException("--formats: unknown " + f);
     }
     boolean mix = formats.size() == 3;
-    Path data = Files.createDirectories(work.resolve("data-" + mb + "m-" + files + (mix ? "" : "-" + String.join("-", formats))));
+    // --traffic corpus (default): the corpus's own complete calls replicated (CorpusCalls); spec: the calls
+    // generated from event-sources.md (it/Traffic), for a checkout without the corpus beside it
+    String traffic = arg(args, "--traffic", "corpus");
+    if (!List.of("corpus", "spec").contains(traffic)) throw new IllegalArgumentException("--traffic: corpus or spec");
+    Path corpus = Path.of(arg(args, "--corpus", "../shared/corpus")).toAbsolutePath().normalize();
+    Path data = Files.createDirectories(work.resolve("data-" + traffic + "-" + mb + "m-" + files
+        + (mix ? "" : "-" + String.join("-", formats))));
 
     // A day of realistic traffic (25+ events per call, as a PBX emits them): 70 % AMI, 20 % FreeSWITCH, 10 %
     // Kazoo, each format cut into --files rotated files; a format measured alone gets all of --mb.
@@ -76,18 +82,34 @@ public final class Bench {
     List<Path> inputs = new ArrayList<>();
     long calls = 0;
     long total = mb << 20;
-    if (formats.contains("ami")) {
-      calls += generate(data, "ami.log", files, (long) (total * (mix ? 0.7 : 1.0 / formats.size())),
-          "Asterisk Call Manager/9.0.0\r\n", io.callarchive.it.Traffic::ami, 0.9, inputs);
+    // a new call every `gap` seconds; corpus copies start on whole seconds (their Uniqueids carry the second)
+    record Share(String format, String file, double share, String header, double specGap, double corpusGap) {}
+    List<Share> plan = List.of(
+        new Share("ami", "ami.log", 0.7, "Asterisk Call Manager/9.0.0\r\n", 0.9, 1),
+        new Share("freeswitch", "freeswitch.log", 0.2, null, 3, 2),
+        new Share("kazoo", "kazoo.jsonl", 0.1, null, 3, 1));
+    if (traffic.equals("corpus") && !Files.isDirectory(corpus)) {
+      throw new IllegalArgumentException("no corpus at " + corpus + ": pass --corpus DIR, or --traffic spec");
     }
-    if (formats.contains("freeswitch")) {
-      calls += generate(data, "freeswitch.log", files, (long) (total * (mix ? 0.2 : 1.0 / formats.size())), null,
-          io.callarchive.it.Traffic::freeswitch, 3, inputs);
+    StringBuilder perCall = new StringBuilder();
+    for (Share f : plan) {
+      if (!formats.contains(f.format())) continue;
+      long bytes = (long) (total * (mix ? f.share() : 1.0 / formats.size()));
+      if (traffic.equals("corpus")) {
+        CorpusCalls c = CorpusCalls.load(corpus, f.format());
+        calls += generate(data, f.file(), files, bytes, f.header(), c, f.corpusGap(), inputs);
+        perCall.append(String.format(Locale.ROOT, "%s%s %.1f events per call (%d corpus calls)",
+            perCall.isEmpty() ? "" : ", ", f.format(), c.eventsPerCall(), c.templates()));
+      } else {
+        io.callarchive.it.Traffic.Calls gen = switch (f.format()) {
+          case "ami" -> io.callarchive.it.Traffic::ami;
+          case "freeswitch" -> io.callarchive.it.Traffic::freeswitch;
+          default -> io.callarchive.it.Traffic::kazoo;
+        };
+        calls += generate(data, f.file(), files, bytes, f.header(), gen, f.specGap(), inputs);
+      }
     }
-    if (formats.contains("kazoo")) {
-      calls += generate(data, "kazoo.jsonl", files, (long) (total * (mix ? 0.1 : 1.0 / formats.size())), null,
-          io.callarchive.it.Traffic::kazoo, 3, inputs);
-    }
+    String shape = traffic.equals("corpus") ? "the corpus's calls replicated: " + perCall : "generated from the spec";
     System.err.printf("data ready in %.0f s: %s%n", (System.nanoTime() - t) / 1e9, data);
 
     LocalNode node = new LocalNode(new LocalNodeSettings(
@@ -139,7 +161,7 @@ public final class Bench {
       System.out.printf(Locale.ROOT, """
           | measure | value |
           |---|---|
-          | input | %,d MiB in %d files (%s; --mb %d: a file holds whole thousands of calls), %,d calls, %,d events (%.1f events per call) |
+          | input | %,d MiB in %d files (%s; --mb %d: a file holds whole calls), %,d calls, %,d events (%.1f events per call); traffic %s |
           | documents the import produced (all indices) | %,d |
           | import (batch job, chunk %d) | %.1f s, %,.0f events/s |
           | fair ceiling: the same documents pre-serialised, %d per request, 2 in flight | %.1f s, %,.0f docs/s |
@@ -153,7 +175,7 @@ public final class Bench {
           | node CPU during the import / during the raw replay | %.1f s / %.1f s |
           | importer JVM options (heap cap, collector) | %s |
           %n""",
-          inputBytes >> 20, inputs.size(), String.join(", ", formats), mb, calls, events, events / (double) calls, produced, batch, importSecs, events / importSecs,
+          inputBytes >> 20, inputs.size(), String.join(", ", formats), mb, calls, events, events / (double) calls, shape, produced, batch, importSecs, events / importSecs,
           batch / 2, raw[1], raw[0] / raw[1], ratio, again.secs(), raw[1] / again.secs(),
           1e6 * again.cpu() / events, again.nodeCpu(), 1e6 * serCpuWarm / alone[0], again.cpu() / serCpuWarm,
           1e6 * importCpu / events, 1e6 * serCpu / alone[0], serSecs,
@@ -190,6 +212,30 @@ public final class Bench {
     printThreadCpu(threads0, threadTicks(), s.eventsRead());
     return new Measured(s, s.elapsed().toMillis() / 1000.0, (os.getProcessCpuTime() - importCpu0) / 1e9,
         (cpuTicks(nodePid) - nodeCpu0) / 100.0);
+  }
+
+  /**
+   * Corpus calls into {@code files} rotated files of {@code bytes} in all: the files follow one another (each goes on
+   * with the next call), every call whole in one file. Reused when present. Returns the calls written.
+   */
+  private static long generate(Path dir, String name, int files, long bytes, String header, CorpusCalls calls,
+      double gap, List<Path> out) throws IOException {
+    long count = 0;
+    Path done = dir.resolve(name + ".calls");
+    boolean reuse = Files.exists(done);
+    int next = 0;
+    for (int f = 0; f < files; f++) {
+      Path p = dir.resolve(files == 1 ? name : name + "." + (files - 1 - f)); // .0 is the newest, as logrotate
+      out.add(p);
+      if (!reuse) {
+        long n = calls.write(p, header, bytes / files, next, gap);
+        next += (int) n;
+        count += n;
+      }
+    }
+    if (reuse) return Long.parseLong(Files.readString(done).strip());
+    Files.writeString(done, count + "\n");
+    return count;
   }
 
   private static long generate(Path dir, String name, int files, long bytes, String header,
