@@ -55,7 +55,8 @@ final class CorpusCalls implements io.callarchive.it.Traffic.Calls {
   // an AMI channel's creation second is the first part of its Uniqueid (event-sources §1.4)
   private static final Pattern AMI_TIME =
       Pattern.compile("(?m)^(?:Uniqueid|Linkedid|DestUniqueid|DestLinkedid|Uniqueid1|Uniqueid2): ([0-9]{10})\\.");
-  private static final Pattern KAZOO_TIME = Pattern.compile("\"Timestamp\"\\s*:\\s*([0-9]{11})");
+  // AMQP payloads carry "Timestamp": 63610891956, webhooks "timestamp": "63724349409" (Gregorian seconds, §4.3)
+  private static final Pattern KAZOO_TIME = Pattern.compile("(?i)\"timestamp\"\\s*:\\s*\"?([0-9]{11})");
 
   /** Which corpus captures are whole calls, per format (PROVENANCE.md describes each). */
   static final List<List<String>> AMI = List.of(
@@ -257,6 +258,12 @@ final class CorpusCalls implements io.callarchive.it.Traffic.Calls {
         }
         times[i] = latest;
         if (base == 0 && !Double.isNaN(latest)) base = (long) Math.floor(latest);
+      }
+      // no stamp of its own (a Kazoo route_req): any time in it, e.g. the Call-Interaction-ID's Gregorian prefix
+      // (event-sources §4.3), which otherwise would tie every copy into one interaction
+      for (Matcher m = DIGITS.matcher(all); base == 0 && m.find(); ) {
+        double s = unixSeconds(m.group());
+        if (!Double.isNaN(s)) base = (long) Math.floor(s);
       }
       double[] rel = new double[texts.size()];
       for (int i = 0; i < texts.size(); i++) {
