@@ -142,9 +142,9 @@ public final class KazooFormat implements EventFormat {
 
   @Override
   public void normalise(Parsed.Event event, Doc doc) {
-    Keys f = new Keys(event.fields());
+    Headers.Found f = Headers.NORMALISED.find(event.fields());
     String leg = text(f.get("Call-ID"));
-    Keys ccv = new Keys(map(f.get("Custom-Channel-Vars")));
+    Headers.Found ccv = Headers.CHANNEL_VARS.find(map(f.get("Custom-Channel-Vars")));
     // Session key (§4.5): Bridge-ID groups an A-leg with the legs it bridged to, and ecallmgr itself falls back
     // to the leg's own id, so the key stays the same across all events of a leg even where the variable is not
     // set yet (CHANNEL_CREATE). Call-Interaction-ID is the wider interaction but is missing on early events;
@@ -226,6 +226,101 @@ public final class KazooFormat implements EventFormat {
         if (snakeEquals(e.getKey(), snake)) return e.getValue();
       }
       return null;
+    }
+  }
+
+  /**
+   * A fixed set of headers, each found as {@link #get} would find it, all in one pass over the payload's keys: the
+   * normaliser asks for about twenty headers, most of them absent from any one event, and a scan of the keys per
+   * absent header under its webhook spelling led the profile. Immutable and thread-safe.
+   */
+  public static final class Headers {
+    static final Headers NORMALISED =
+        new Headers(
+            "Call-ID", "Custom-Channel-Vars", "Channel-Name", "Channel-State", "Other-Leg-Call-ID",
+            "Bridge-B-Unique-ID", "Caller-ID-Number", "Caller-ID-Name", "Callee-ID-Number",
+            "Other-Leg-Destination-Number", "Request", "Callee-ID-Name", "Call-Direction", "Hangup-Cause",
+            "Hangup-Code", "Event-Category");
+    static final Headers CHANNEL_VARS = new Headers("Bridge-ID", "Call-Interaction-ID");
+
+    private final String[] names;
+    private final String[] snakes;
+    private final Map<String, Integer> index = new java.util.HashMap<>();
+    /**
+     * The headers by length: a key that matches an ASCII snake name under {@link #snakeEquals} has its length
+     * (lower-casing lengthens only U+0130, and into something that is not ASCII; see {@link KeyFilter.Fold#SNAKE}).
+     */
+    private final int[][] byLength;
+
+    /** The set of these headers by their AMQP names ({@code Call-ID}); build once, use for every payload. */
+    public static Headers of(String... names) {
+      return new Headers(names);
+    }
+
+    private Headers(String... names) {
+      this.names = names;
+      this.snakes = new String[names.length];
+      int longest = 0;
+      for (int i = 0; i < names.length; i++) {
+        snakes[i] = snake(names[i]);
+        index.put(names[i], i);
+        longest = Math.max(longest, names[i].length());
+      }
+      byLength = new int[longest + 1][];
+      for (int len = 0; len <= longest; len++) {
+        int n = len;
+        byLength[len] = java.util.stream.IntStream.range(0, names.length).filter(i -> names[i].length() == n).toArray();
+      }
+    }
+
+    /** Every header of this set in {@code f} (null reads as empty); the answers are {@link #get}'s. */
+    public Found find(Map<String, Object> f) {
+      Found r = new Found(this);
+      if (f == null) return r;
+      for (Map.Entry<String, Object> e : f.entrySet()) {
+        String k = e.getKey();
+        if (k.length() >= byLength.length) continue;
+        for (int i : byLength[k.length()]) {
+          if (!snakeEquals(k, snakes[i])) continue;
+          Object v = e.getValue();
+          if (!r.scanned[i]) { // get's scan returns the first key that matches, whatever its value
+            r.scanned[i] = true;
+            r.scan[i] = v;
+          }
+          // the exact name and the exact snake name match the scan's comparison too
+          if (k.equals(names[i])) r.exact[i] = v;
+          else if (k.equals(snakes[i])) r.snake[i] = v;
+        }
+      }
+      return r;
+    }
+
+    /** The headers of one payload. */
+    public static final class Found {
+      private final Headers headers;
+      private final Object[] exact;
+      private final Object[] snake;
+      private final Object[] scan;
+      private final boolean[] scanned;
+
+      private Found(Headers headers) {
+        this.headers = headers;
+        int n = headers.names.length;
+        exact = new Object[n];
+        snake = new Object[n];
+        scan = new Object[n];
+        scanned = new boolean[n];
+      }
+
+      /** What {@link #get} answers for {@code name}, which must be one of the set's. */
+      public Object get(String name) {
+        Integer i = headers.index.get(name);
+        if (i == null) throw new IllegalArgumentException(name + " is not one of the headers looked for");
+        // get: the exact name, then the exact snake name, then the first key that matches in snake case
+        if (exact[i] != null) return exact[i];
+        if (snake[i] != null) return snake[i];
+        return scan[i];
+      }
     }
   }
 
