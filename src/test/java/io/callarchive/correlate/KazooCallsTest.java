@@ -227,4 +227,39 @@ class KazooCallsTest {
     assertEquals(60.5, d.get("call.billsec_s"));
     assertEquals(2, d.get("call.legs"));
   }
+
+  /**
+   * A crossbar webhook delivery (snake_case keys, the event name in {@code hook_event}, {@code timestamp} as quoted
+   * Gregorian seconds), the shape of Kazoo's webhook samples: no Bridge-ID and no Channel-Created-Time.
+   */
+  private static String hook(String event, int t, String leg, String other, String parties, String extra) {
+    return "{\"account_id\":\"3f2a9c1e5b7d4e6f8a0b1c2d3e4f5a6b\",\"hook_event\":\"" + event + "\",\"call_id\":\""
+        + leg + "\",\"other_leg_call_id\":\"" + other + "\"," + parties
+        + ",\"custom_channel_vars\":{},\"is_internal_leg\":false" + extra
+        + ",\"timestamp\":\"" + (T0.getEpochSecond() + t + GREGORIAN_UNIX_OFFSET) + "\"}\n";
+  }
+
+  @Test
+  void webhookDeliveriesOfBothLegsMakeOneAnsweredCall() {
+    String a = "\"call_direction\":\"inbound\",\"caller_id_number\":\"+4930111\",\"caller_id_name\":\"Alice\","
+        + "\"request\":\"2001@realm.example\"";
+    String b = "\"call_direction\":\"outbound\",\"caller_id_number\":\"+4930111\",\"caller_id_name\":\"Alice\","
+        + "\"callee_id_number\":\"2001\",\"callee_id_name\":\"Bob\"";
+    String bye = ",\"hangup_cause\":\"NORMAL_CLEARING\",\"hangup_code\":\"sip:200\"";
+    Doc d = correlate(hook("channel_create", 0, "a-leg", "b-leg", a, "")
+        + hook("channel_create", 1, "b-leg", "a-leg", b, "")
+        + hook("channel_answer", 5, "b-leg", "a-leg", b, "")
+        + hook("channel_answer", 5, "a-leg", "b-leg", a, "")
+        + hook("channel_bridge", 5, "a-leg", "b-leg", a, ",\"other_leg_destination_number\":\"2001\"")
+        + hook("channel_destroy", 65, "b-leg", "a-leg", b, bye)
+        + hook("channel_destroy", 65, "a-leg", "b-leg", a, bye))
+        .onlyCall();
+    Feed.assertAnsweredCall(d, 5, 65);
+    assertEquals(List.of("a-leg", "b-leg"), d.get("call.keys"));
+    assertEquals("+4930111", d.get("caller.number"));
+    assertEquals("Alice", d.get("caller.name"));
+    assertEquals("2001", d.get("callee.number"));
+    assertEquals("Bob", d.get("callee.name"));
+    assertEquals(200, d.get("hangup.sip_code"));
+  }
 }
