@@ -62,7 +62,8 @@ public final class BatchImport {
   /**
    * How the job runs.
    *
-   * @param chunkSize pieces per chunk: the unit of commit and of restart
+   * @param chunkSize the most pieces per chunk, the unit of commit and of restart (fewer for large events: {@link
+   *     ChunkSize})
    * @param progress how progress is shown
    * @param progressOut where the terminal progress line goes (standard error)
    */
@@ -378,7 +379,7 @@ public final class BatchImport {
     PieceReader reader = new PieceReader(
         p.file(), p.format(), p.start(), p.scan().length(), counts, fp, checkpoint, tail, correlation(p.format(), ctx));
     Step step = new StepBuilder("file", db.repository())
-        .<Parsed, List<IndexDoc>>chunk(settings.chunkSize())
+        .<Parsed, List<IndexDoc>>chunk(ChunkSize.of(p.file(), p.format(), settings.chunkSize()))
         .transactionManager(db.transactionManager())
         .reader(reader)
         .processor(new PieceProcessor(pipeline, collecting, p.format(), ctx, counts, settings.tails().maxEventBytes()))

@@ -92,7 +92,7 @@ final class ImportCommand implements Callable<Integer> {
       names = "--chunk-size",
       paramLabel = "N",
       defaultValue = "2000",
-      description = "Pieces per chunk: each chunk is written and committed together, and a restart resumes at the last one (default ${DEFAULT-VALUE}).")
+      description = "Pieces per chunk, at most: each chunk is written and committed together, and a restart resumes at the last one; a file of large events gets fewer, about 3 MiB of input per chunk, to bound memory (default ${DEFAULT-VALUE}).")
   int chunkSize;
 
   @Option(
