@@ -154,6 +154,15 @@ public final class Bench {
       long cpu1 = os.getProcessCpuTime();
       serialiseOnly(inputs);
       double serCpuWarm = (os.getProcessCpuTime() - cpu1) / 1e9;
+      // The node keeps getting faster over a run (its JIT, its caches): the replay again, after the warm import,
+      // and the faster of the two is the ceiling, so that being run first does not flatter the import.
+      wipe(es);
+      new Templates(null).install(es);
+      long nodeCpu2 = cpuTicks(nodePid);
+      double[] raw2 = timedSend(node.settings().url(), bodies);
+      double nodeRawCpu2 = (cpuTicks(nodePid) - nodeCpu2) / 100.0;
+      double firstReplay = raw[1];
+      if (raw2[1] < raw[1]) raw = raw2;
       double ratio = raw[1] / importSecs;
       long events = s.eventsRead();
       long inputBytes = 0;
@@ -164,7 +173,7 @@ public final class Bench {
           | input | %,d MiB in %d files (%s; --mb %d: a file holds whole calls), %,d calls, %,d events (%.1f events per call); traffic %s |
           | documents the import produced (all indices) | %,d |
           | import (batch job, chunks of at most %d pieces, about 3 MiB of input at most) | %.1f s, %,.0f events/s |
-          | fair ceiling: the same documents pre-serialised, %d per request, 2 in flight | %.1f s, %,.0f docs/s |
+          | fair ceiling: the same documents pre-serialised, %d per request, 2 in flight; the faster of two replays (after the first import: %.1f s, after the second: %.1f s) | %.1f s, %,.0f docs/s |
           | **ratio ceiling time / import time** | **%.2f** |
           | the import again, after the replay (node as warm as for the ceiling): time, ratio | %.1f s, **%.2f** |
           | importer CPU per 1,000 events, again / node CPU during it | %.0f ms / %.1f s |
@@ -172,14 +181,14 @@ public final class Bench {
           | importer CPU per 1,000 events | %.0f ms |
           | parse + normalise + enrich + serialise alone, per 1,000 events | %.0f ms (%.1f s wall, one thread) |
           | importer CPU / alone | %.2f |
-          | node CPU during the import / during the raw replay | %.1f s / %.1f s |
+          | node CPU during the import / during the first and the second raw replay | %.1f s / %.1f s, %.1f s |
           | importer JVM options (heap cap, collector) | %s |
           %n""",
           inputBytes >> 20, inputs.size(), String.join(", ", formats), mb, calls, events, events / (double) calls, shape, produced, batch, importSecs, events / importSecs,
-          batch / 2, raw[1], raw[0] / raw[1], ratio, again.secs(), raw[1] / again.secs(),
+          batch / 2, firstReplay, raw2[1], raw[1], raw[0] / raw[1], ratio, again.secs(), raw[1] / again.secs(),
           1e6 * again.cpu() / events, again.nodeCpu(), 1e6 * serCpuWarm / alone[0], again.cpu() / serCpuWarm,
           1e6 * importCpu / events, 1e6 * serCpu / alone[0], serSecs,
-          importCpu / serCpu, nodeImportCpu, nodeRawCpu,
+          importCpu / serCpu, nodeImportCpu, nodeRawCpu, nodeRawCpu2,
           String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
     } finally {
       node.stop();
