@@ -10,9 +10,9 @@ import java.nio.file.Path;
 /**
  * Pieces per chunk for one file: the setting, or as many as its first {@value #INPUT_BYTES} bytes hold when its
  * events are large. A chunk stays in memory, read and processed, until it is written; 2,000 FreeSWITCH channel
- * dumps of 5.5 KB each (event-sources §3.4) kept about 120 MB live in a 512 MiB heap, and the collector spent as
- * much CPU copying them as the parser did. Chunk boundaries move no document and no position: ids and offsets
- * come from the pieces, and a restart resumes at whatever chunk committed last. Stateless.
+ * dumps of 5.5 KB each (event-sources §3.4) kept about 120 MB live in a 512 MiB heap, and the collector spent half
+ * as much CPU copying them as the thread that parsed them. Chunk boundaries move no document and no position: ids
+ * and offsets come from the pieces, and a restart resumes at whatever chunk committed last. Stateless.
  */
 final class ChunkSize {
   /** About what 2,000 Kazoo payloads of the corpus (1.7 KB each) take: the default holds for them and smaller. */
