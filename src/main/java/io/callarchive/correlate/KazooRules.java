@@ -18,7 +18,6 @@ final class KazooRules implements CallRules {
       KazooFormat.Headers.of(
           "Event-Name", "Call-ID", "Custom-Channel-Vars", "Other-Leg-Call-ID", "Replaced-By", "Target-Call-ID",
           "Channel-Loopback-Other-Leg-ID", "Channel-Is-Loopback", "Channel-Created-Time");
-  private static final KazooFormat.Headers CHANNEL_VARS = KazooFormat.Headers.of("Bridge-ID", "Call-Interaction-ID");
 
   @Override
   public void observe(Observation o) {
@@ -26,7 +25,7 @@ final class KazooRules implements CallRules {
     String name = text(f.get("Event-Name"));
     if (name == null) name = o.common("event.action");
     String leg = text(f.get("Call-ID"));
-    KazooFormat.Headers.Found ccv = CHANNEL_VARS.find(JsonValues.map(f.get("Custom-Channel-Vars")));
+    KazooFormat.Headers.Found ccv = KazooFormat.Headers.CHANNEL_VARS.find(JsonValues.map(f.get("Custom-Channel-Vars")));
     o.link(leg, text(f.get("Other-Leg-Call-ID")));
     o.link(leg, text(ccv.get("Bridge-ID")));
     String interaction = text(ccv.get("Call-Interaction-ID"));

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * A quick "certainly absent" answer for a key looked up under another spelling in the keys of one event. The
  * normalisers look for a header the exact way first and then by scanning every key with a looser comparison
- * (case-insensitive for FreeSWITCH, the webhook snake case for Kazoo); on an event of 80 to 150 headers, the
+ * (case-insensitive for FreeSWITCH); on an event of 80 to 150 headers, the
  * scans for the headers an event does not have led the parse profile. Any two keys that the looser comparison
  * matches have the same length and the same first and last characters after folding (see {@link Fold}), so a
  * set of (length, folded first and last character) triples built once per event rules most absent headers out
@@ -27,18 +27,6 @@ public final class KeyFilter {
       char fold(char c) {
         if (c < 0x80) return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c; // the same, for ASCII
         return Character.toLowerCase(Character.toUpperCase(c));
-      }
-    },
-    /**
-     * {@code key.toLowerCase(Locale.ROOT).replace('-', '_')} compared with an ASCII target: the only characters
-     * whose lower case is longer than themselves (U+0130) or not per character (final sigma) lower-case to
-     * something that is not ASCII, so a key that matches has the target's length and maps character by character.
-     */
-    SNAKE {
-      @Override
-      char fold(char c) {
-        char l = c < 0x80 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
-        return l == '-' ? '_' : l;
       }
     };
 
@@ -64,18 +52,12 @@ public final class KeyFilter {
     return f;
   }
 
-  /**
-   * False only when no key of the map can match {@code target} under the fold. For {@link Fold#SNAKE} the
-   * target is the snake-case form; a non-ASCII target is always a maybe.
-   */
+  /** False only when no key of the map can match {@code target} under the fold. */
   public boolean mayContain(String target) {
     // a surrogate is compared by code point, which one char cannot stand for
     if (target.isEmpty() || Character.isSurrogate(target.charAt(0))
         || Character.isSurrogate(target.charAt(target.length() - 1))) {
       return true;
-    }
-    if (fold == Fold.SNAKE) {
-      for (int i = 0; i < target.length(); i++) if (target.charAt(i) >= 0x80) return true;
     }
     int b = bit(target.length(), fold.fold(target.charAt(0)), fold.fold(target.charAt(target.length() - 1)));
     return (bits[b >>> 6] & (1L << b)) != 0;

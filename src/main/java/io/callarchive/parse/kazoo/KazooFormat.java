@@ -9,7 +9,6 @@ import io.callarchive.model.Parsed;
 import io.callarchive.model.Provenance;
 import io.callarchive.parse.EventFormat;
 import io.callarchive.parse.EventReader;
-import io.callarchive.parse.KeyFilter;
 import io.callarchive.parse.json.JsonEventReader;
 import io.callarchive.parse.json.JsonTimes;
 import io.callarchive.parse.json.JsonTrees;
@@ -123,10 +122,10 @@ public final class KazooFormat implements EventFormat {
    * the same instant with microseconds.
    */
   static JsonTimes.Stamp timeOf(Map<String, Object> f) {
-    Keys keys = new Keys(f);
+    Headers.Found times = Headers.TIMES.find(f);
     JsonTimes.Stamp ts = null;
-    for (String k : new String[] {"Timestamp", "Event-Timestamp"}) {
-      ts = JsonTimes.parse(keys.get(k));
+    for (String k : Headers.TIMES.names) {
+      ts = JsonTimes.parse(times.get(k));
       if (ts != null) break;
     }
     if (ts == null) return null;
@@ -194,39 +193,20 @@ public final class KazooFormat implements EventFormat {
 
   /**
    * A header by its AMQP name ({@code Call-ID}), also found under its webhook spelling ({@code call_id}): the
-   * crossbar webhooks rename every key to lower snake case.
+   * crossbar webhooks rename every key to lower snake case. The exact name, then the exact snake name, then the
+   * first key that reads as the snake name; {@link Headers} gives the same answers for a set of headers at once.
    */
   static Object get(Map<String, Object> f, String key) {
-    return f == null ? null : new Keys(f).get(key);
-  }
-
-  /**
-   * {@link #get} over one payload that is looked up many times: the scan for a header under another spelling
-   * runs only when a {@link KeyFilter} built once for the payload says it may be there (the scans for absent
-   * headers led the profile). Same answers as {@link #get}; use while the payload is unchanged.
-   */
-  static final class Keys {
-    private final Map<String, Object> f;
-    private KeyFilter filter;
-
-    Keys(Map<String, Object> f) {
-      this.f = f == null ? Map.of() : f;
+    if (f == null) return null;
+    Object v = f.get(key);
+    if (v != null) return v;
+    String snake = snake(key);
+    v = f.get(snake);
+    if (v != null) return v;
+    for (Map.Entry<String, Object> e : f.entrySet()) {
+      if (snakeEquals(e.getKey(), snake)) return e.getValue();
     }
-
-    Object get(String key) {
-      Object v = f.get(key);
-      if (v != null) return v;
-      String snake = snake(key);
-      if (filter == null) filter = KeyFilter.of(f, KeyFilter.Fold.SNAKE);
-      // an exact snake key matches the scan's comparison too, so a "certainly absent" covers both look-ups
-      if (!filter.mayContain(snake)) return null;
-      v = f.get(snake);
-      if (v != null) return v;
-      for (Map.Entry<String, Object> e : f.entrySet()) {
-        if (snakeEquals(e.getKey(), snake)) return e.getValue();
-      }
-      return null;
-    }
+    return null;
   }
 
   /**
@@ -241,14 +221,18 @@ public final class KazooFormat implements EventFormat {
             "Bridge-B-Unique-ID", "Caller-ID-Number", "Caller-ID-Name", "Callee-ID-Number",
             "Other-Leg-Destination-Number", "Request", "Callee-ID-Name", "Call-Direction", "Hangup-Cause",
             "Hangup-Code", "Event-Category");
-    static final Headers CHANNEL_VARS = new Headers("Bridge-ID", "Call-Interaction-ID");
+    /** The variables of {@code Custom-Channel-Vars} that key a call (§4.5). */
+    public static final Headers CHANNEL_VARS = new Headers("Bridge-ID", "Call-Interaction-ID");
+    /** Where a payload's time is, in order (§4.4). */
+    static final Headers TIMES = new Headers("Timestamp", "Event-Timestamp");
 
     private final String[] names;
     private final String[] snakes;
     private final Map<String, Integer> index = new java.util.HashMap<>();
     /**
      * The headers by length: a key that matches an ASCII snake name under {@link #snakeEquals} has its length
-     * (lower-casing lengthens only U+0130, and into something that is not ASCII; see {@link KeyFilter.Fold#SNAKE}).
+     * (the only characters whose lower case is longer than themselves, U+0130, or not per character, final sigma,
+     * lower-case to something that is not ASCII).
      */
     private final int[][] byLength;
 
