@@ -72,15 +72,14 @@ public final class Doc {
   }
 
   public Object get(String path) {
+    // the cached split, as for put: cutting a new key per segment (and hashing it afresh) was 5 % of the import's
+    // main thread, the enrichers asking every event for "event.dataset" and the like (BENCHMARKS.md, issue 9)
     Object node = root;
-    int start = 0;
-    while (true) {
+    for (String segment : segments(path)) {
       if (!(node instanceof Map<?, ?> m)) return null;
-      int dot = path.indexOf('.', start);
-      if (dot < 0) return m.get(path.substring(start));
-      node = m.get(path.substring(start, dot));
-      start = dot + 1;
+      node = m.get(segment);
     }
+    return node;
   }
 
   public String getString(String path) {
