@@ -17,7 +17,6 @@ import io.callarchive.model.IndexDoc;
 import io.callarchive.model.IndexType;
 import io.callarchive.pipeline.DocIds;
 import io.callarchive.pipeline.DocSink;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -289,9 +288,43 @@ public final class BulkIndexer implements DocSink {
   }
 
   /** A growable byte buffer handed to the HTTP entity without a copy. */
-  private static final class Body extends ByteArrayOutputStream {
+  private static final class Body extends java.io.OutputStream {
+    // not a ByteArrayOutputStream: its writes are synchronized, a lock taken per byte of the action lines was
+    // 4 % of the import's main thread (BENCHMARKS.md, issue 9); a body is filled by one thread at a time
+    private byte[] buf;
+    private int count;
+
     Body(int size) {
-      super(size);
+      buf = new byte[size];
+    }
+
+    private void room(int n) {
+      if (count + n > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
+    }
+
+    @Override
+    public void write(int b) {
+      room(1);
+      buf[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      room(len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    void writeBytes(byte[] b) {
+      write(b, 0, b.length);
+    }
+
+    int size() {
+      return count;
+    }
+
+    void reset() {
+      count = 0;
     }
 
     private static final byte[] CREATE = "{\"create\":{\"_index\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -331,7 +364,10 @@ public final class BulkIndexer implements DocSink {
     }
 
     private void ascii(String s) {
-      for (int i = 0; i < s.length(); i++) write(s.charAt(i));
+      int n = s.length();
+      room(n);
+      for (int i = 0; i < n; i++) buf[count + i] = (byte) s.charAt(i);
+      count += n;
     }
 
     /** A JSON string's content: ids and index names are plain ASCII, anything else is escaped by Jackson. */
