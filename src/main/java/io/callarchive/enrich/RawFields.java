@@ -1,6 +1,7 @@
 package io.callarchive.enrich;
 
 import io.callarchive.model.Doc;
+import io.callarchive.parse.KeyFilter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -149,10 +150,44 @@ public final class RawFields {
     Object v = m.get(key);
     if (v != null) return v;
     String lower = lower(key);
+    if (m.size() >= FILTER_FROM && !filter(m).mayContain(lower)) return null;
     for (Map.Entry<?, ?> e : m.entrySet()) {
       if (e.getKey() instanceof String k && sameKey(k, lower)) return e.getValue();
     }
     return null;
+  }
+
+  /**
+   * The enrichers ask each event for a dozen or more keys it does not have, and each miss scanned every key: on
+   * FreeSWITCH's 150 headers these scans were a fifth of the import's main thread (BENCHMARKS.md, issue 9). A
+   * {@link KeyFilter} of the map rules most of them out; built once per map and kept for the next look-ups on
+   * this thread (the enrichers take turns on one event), it is rebuilt when another map, or the same map with
+   * another size, is asked. Raw maps are not changed after parsing (class comment).
+   */
+  private static final int FILTER_FROM = 12;
+
+  private static final class Filtered {
+    Map<?, ?> map;
+    int size;
+    KeyFilter filter;
+  }
+
+  // two: a wrapped Kazoo or ccs payload alternates between the outer map and the wrapper's
+  private static final ThreadLocal<Filtered[]> FILTERS =
+      ThreadLocal.withInitial(() -> new Filtered[] {new Filtered(), new Filtered()});
+
+  private static KeyFilter filter(Map<?, ?> m) {
+    Filtered[] cache = FILTERS.get();
+    for (Filtered f : cache) {
+      if (f.map == m && f.size == m.size()) return f.filter;
+    }
+    Filtered f = cache[1];
+    cache[1] = cache[0];
+    cache[0] = f;
+    f.map = m;
+    f.size = m.size();
+    f.filter = KeyFilter.of(m, KeyFilter.Fold.STRIPPED_LOWER_CASE);
+    return f.filter;
   }
 
   private static final java.util.concurrent.ConcurrentHashMap<String, String> LOWER =

@@ -28,14 +28,37 @@ public final class KeyFilter {
         if (c < 0x80) return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c; // the same, for ASCII
         return Character.toLowerCase(Character.toUpperCase(c));
       }
+    },
+    /**
+     * {@code key.strip().toLowerCase(Locale.ROOT).equals(target)} ({@code RawFields}): an ASCII key is trimmed of
+     * the ASCII characters {@link Character#isWhitespace} names and folded a character at a time, which is exact
+     * for ASCII. A key with any other character may strip or lower-case differently ({@code U+0130} grows, a
+     * final sigma depends on its neighbours), so such a key makes the filter answer "maybe" to every target.
+     */
+    STRIPPED_LOWER_CASE {
+      @Override
+      char fold(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+      }
+
+      @Override
+      boolean strips() {
+        return true;
+      }
     };
 
     abstract char fold(char c);
+
+    /** Whether keys are compared stripped, and only ASCII keys can be ruled out. */
+    boolean strips() {
+      return false;
+    }
   }
 
   private static final int BITS = 2048;
   private final long[] bits = new long[BITS / 64];
   private final Fold fold;
+  private boolean everything; // a key the filter cannot describe: every target may match
 
   private KeyFilter(Fold fold) {
     this.fold = fold;
@@ -45,9 +68,20 @@ public final class KeyFilter {
   public static KeyFilter of(Map<?, ?> map, Fold fold) {
     KeyFilter f = new KeyFilter(fold);
     for (Object k : map.keySet()) {
-      if (k instanceof String s && !s.isEmpty()) {
-        f.set(bit(s.length(), fold.fold(s.charAt(0)), fold.fold(s.charAt(s.length() - 1))));
+      if (!(k instanceof String s)) continue;
+      int from = 0;
+      int to = s.length();
+      if (fold.strips()) {
+        for (int i = 0; i < to; i++) {
+          if (s.charAt(i) >= 0x80) {
+            f.everything = true;
+            return f;
+          }
+        }
+        while (from < to && Character.isWhitespace(s.charAt(from))) from++;
+        while (to > from && Character.isWhitespace(s.charAt(to - 1))) to--;
       }
+      if (from < to) f.set(bit(to - from, fold.fold(s.charAt(from)), fold.fold(s.charAt(to - 1))));
     }
     return f;
   }
@@ -55,7 +89,7 @@ public final class KeyFilter {
   /** False only when no key of the map can match {@code target} under the fold. */
   public boolean mayContain(String target) {
     // a surrogate is compared by code point, which one char cannot stand for
-    if (target.isEmpty() || Character.isSurrogate(target.charAt(0))
+    if (everything || target.isEmpty() || Character.isSurrogate(target.charAt(0))
         || Character.isSurrogate(target.charAt(target.length() - 1))) {
       return true;
     }

@@ -40,6 +40,42 @@ class KeyFilterTest {
     assertTrue(ruledOut >= 5, "only " + ruledOut + " of 6 absent headers ruled out");
   }
 
+  @Test
+  void strippedLowerCaseNeverRulesOutAKeyTheRawFieldsComparisonWouldFind() {
+    // RawFields compares key.strip().toLowerCase(Locale.ROOT) with a lower-case target: keys here come padded
+    // with white space (ASCII and not) and sometimes carry a character outside ASCII
+    char[] pad = {' ', '\t', '\r', '\u001f', '\u2003', '\u00a0'};
+    SplittableRandom r = new SplittableRandom(13);
+    int ruledOut = 0;
+    for (int round = 0; round < 3000; round++) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      int n = 1 + r.nextInt(20);
+      for (int i = 0; i < n; i++) {
+        StringBuilder k = new StringBuilder(r.nextInt(4) == 0 ? random(r) : ascii(r));
+        if (r.nextInt(3) == 0) k.insert(0, pad[r.nextInt(pad.length)]);
+        if (r.nextInt(3) == 0) k.append(pad[r.nextInt(pad.length)]);
+        m.put(k.toString(), "v");
+      }
+      KeyFilter f = KeyFilter.of(m, KeyFilter.Fold.STRIPPED_LOWER_CASE);
+      for (int i = 0; i < 100; i++) {
+        String target = (i % 2 == 0 ? pick(r, m).strip() : r.nextBoolean() ? ascii(r) : random(r))
+            .toLowerCase(Locale.ROOT);
+        boolean found = m.keySet().stream().anyMatch(k -> k.strip().toLowerCase(Locale.ROOT).equals(target));
+        if (found) assertTrue(f.mayContain(target), () -> target + " in " + m.keySet());
+        else if (!f.mayContain(target)) ruledOut++;
+      }
+    }
+    assertTrue(ruledOut > 10_000, "the filter ruled out only " + ruledOut + " absent keys");
+  }
+
+  private static String ascii(SplittableRandom r) {
+    String letters = "aBcDiIkKsS-_";
+    StringBuilder sb = new StringBuilder();
+    int n = 1 + r.nextInt(8);
+    for (int i = 0; i < n; i++) sb.append(letters.charAt(r.nextInt(letters.length())));
+    return sb.toString();
+  }
+
   private static Map<String, Object> randomMap(SplittableRandom r) {
     Map<String, Object> m = new LinkedHashMap<>();
     int n = 1 + r.nextInt(20);
