@@ -379,7 +379,7 @@ public final class BatchImport {
     PieceReader reader = new PieceReader(
         p.file(), p.format(), p.start(), p.scan().length(), counts, fp, checkpoint, tail, correlation(p.format(), ctx));
     Step step = new StepBuilder("file", db.repository())
-        .<Parsed, List<IndexDoc>>chunk(ChunkSize.of(p.file(), p.format(), settings.chunkSize()))
+        .<Parsed, List<BulkIndexer.Prepared>>chunk(ChunkSize.of(p.file(), p.format(), settings.chunkSize()))
         .transactionManager(db.transactionManager())
         .reader(reader)
         .processor(new PieceProcessor(pipeline, collecting, p.format(), ctx, counts, settings.tails().maxEventBytes()))

@@ -1,7 +1,6 @@
 package io.callarchive.batch;
 
 import io.callarchive.index.BulkIndexer;
-import io.callarchive.model.IndexDoc;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -14,7 +13,7 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  * (house style rule 5). It throws only when Elasticsearch stays unusable past the indexer's retry budget: the
  * step then fails without committing, and the next run resumes at this chunk.
  */
-final class IndexWriter implements ItemWriter<List<IndexDoc>> {
+final class IndexWriter implements ItemWriter<List<BulkIndexer.Prepared>> {
   private final BulkIndexer indexer;
   private final PieceReader reader;
   private final Checkpoint checkpoint;
@@ -26,10 +25,10 @@ final class IndexWriter implements ItemWriter<List<IndexDoc>> {
   }
 
   @Override
-  public void write(Chunk<? extends List<IndexDoc>> chunk) {
+  public void write(Chunk<? extends List<BulkIndexer.Prepared>> chunk) {
     BulkIndexer.Group group = indexer.group();
-    for (List<IndexDoc> docs : chunk) {
-      for (IndexDoc d : docs) indexer.accept(d, group);
+    for (List<BulkIndexer.Prepared> docs : chunk) {
+      for (BulkIndexer.Prepared d : docs) indexer.accept(d, group);
     }
     reader.chunkWritten();
     boolean last = reader.exhausted();

@@ -1,5 +1,6 @@
 package io.callarchive.batch;
 
+import io.callarchive.index.BulkIndexer;
 import io.callarchive.model.IndexDoc;
 import io.callarchive.model.Parsed;
 import io.callarchive.parse.EventFormat;
@@ -15,7 +16,7 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
  * bytes and provenance) turns a piece into the documents to index. A piece that is not an event (banner, action
  * response) yields nothing and is filtered. Not thread-safe: one step thread.
  */
-final class PieceProcessor implements ItemProcessor<Parsed, List<IndexDoc>> {
+final class PieceProcessor implements ItemProcessor<Parsed, List<BulkIndexer.Prepared>> {
   private final Pipeline pipeline;
   private final EventFormat format;
   private final SourceContext ctx;
@@ -40,7 +41,7 @@ final class PieceProcessor implements ItemProcessor<Parsed, List<IndexDoc>> {
   }
 
   @Override
-  public List<IndexDoc> process(Parsed piece) {
+  public List<BulkIndexer.Prepared> process(Parsed piece) {
     // Numbered before the size check, like the reader numbers the pieces it reads again on a restart.
     int occurrence = piece instanceof Parsed.Event e ? counts.occurrences.next(e.raw(), e.provenance().offset()) : 0;
     piece = SizeBound.apply(piece, maxEventBytes);
@@ -51,13 +52,17 @@ final class PieceProcessor implements ItemProcessor<Parsed, List<IndexDoc>> {
     }
     pipeline.accept(piece, format, ctx.withOccurrence(occurrence));
     List<IndexDoc> docs = sink.drain();
+    if (docs.isEmpty()) return null;
+    List<BulkIndexer.Prepared> out = new ArrayList<>(docs.size());
     for (IndexDoc d : docs) {
+      // serialised now, while the document is in the cache, not when the chunk is written (BulkIndexer.prepare)
+      out.add(BulkIndexer.prepare(d));
       if (d.type() != io.callarchive.model.IndexType.EVENTS && d.type() != io.callarchive.model.IndexType.DEADLETTER) continue;
       String at = io.callarchive.pipeline.DocIds.indexName(d.type(), d.timestamp()) + "/" + d.id();
       if (counts.firstDoc == null) counts.firstDoc = at;
       counts.lastDoc = at;
     }
-    return docs.isEmpty() ? null : docs;
+    return out;
   }
 
   /** Collects what the pipeline emits for one piece. */
