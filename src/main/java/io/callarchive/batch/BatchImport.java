@@ -379,10 +379,11 @@ public final class BatchImport {
     PieceReader reader = new PieceReader(
         p.file(), p.format(), p.start(), p.scan().length(), counts, fp, checkpoint, tail, correlation(p.format(), ctx));
     Step step = new StepBuilder("file", db.repository())
-        .<Parsed, List<BulkIndexer.Prepared>>chunk(ChunkSize.of(p.file(), p.format(), settings.chunkSize()))
+        .<List<BulkIndexer.Prepared>, List<BulkIndexer.Prepared>>chunk(
+            ChunkSize.of(p.file(), p.format(), settings.chunkSize()))
         .transactionManager(db.transactionManager())
-        .reader(reader)
-        .processor(new PieceProcessor(pipeline, collecting, p.format(), ctx, counts, settings.tails().maxEventBytes()))
+        .reader(new PieceProcessor(pipeline, collecting, p.format(), ctx, counts, settings.tails().maxEventBytes())
+            .reading(reader))
         .writer(new IndexWriter(indexer, reader, checkpoint))
         .build();
     return new JobBuilder(ImportHistory.JOB_NAME, db.repository()).listener(Owner.listener(db.repository()))
